@@ -1,0 +1,58 @@
+import { createRequire } from "node:module";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// The compiler comes from the pinned npm `solc` package (WebAssembly), never from a
+// download: these machines reach only the npm registry. See ../shared/TOOLCHAIN.md.
+const require = createRequire(import.meta.url);
+const solcVersion: string = (require("solc/package.json") as { version: string }).version;
+
+export default defineConfig({
+  plugins: [
+    hardhatViem,
+    hardhatViemAssertions,
+    hardhatMocha,
+    hardhatNetworkHelpers,
+    hardhatIgnitionViem,
+    hardhatKeystore,
+  ],
+  solidity: {
+    version: solcVersion,
+    path: require.resolve("solc/soljson.js"),
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "cancun",
+    },
+  },
+  paths: {
+    tests: {
+      mocha: "test",
+      solidity: "contracts",
+    },
+  },
+  test: {
+    mocha: {
+      timeout: 120_000,
+    },
+  },
+  networks: {
+    // The embedded chain every test and `npm start` use.
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    // `npx hardhat node` on loopback, for workers running as separate processes.
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // A public testnet. Secrets come from the environment or Hardhat's keystore:
+    //   npx hardhat keystore set SEPOLIA_RPC_URL
+    //   npx hardhat keystore set SEPOLIA_PRIVATE_KEY
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+  },
+});
