@@ -1,14 +1,14 @@
 /**
  * The job market's consensus rules, off-chain: given the revealed digests of a job, the
  * verdict the contract reaches. `Pool.verify` uses it so a requester can check proofs before
- * (or without) asking the chain; the rules must stay byte-for-byte those of the contract's
- * consensus library, and the tests check them against the contract.
+ * (or without) asking the chain; the rules are those of contracts/libraries/Consensus.sol
+ * (`isConsistent`, `accepts`, `tally`), and the tests check them against the contract.
  *
  * Rules (DESIGN.md, Consensus), with `n` the job's redundancy:
  *
  * | strategy | accepted when |
  * | --- | --- |
- * | fastest-wins | the first reveal; only that node is paid |
+ * | fastest-wins | `n = 1`: the one result is accepted |
  * | majority-rule | more than half of the `n` slots agree: `count * 2 > n` |
  * | 2-of-3 | `n = 3`, two agree |
  * | 3-of-5 | `n = 5`, three agree |
@@ -101,10 +101,13 @@ export function naturalRedundancy(strategy: ConsensusStrategy): number {
   }
 }
 
+/** Largest redundancy a job may ask for (the contract's `Consensus.MAX_N`). */
+export const MAX_REDUNDANCY = 16;
+
 /**
- * Checks a (strategy, redundancy) pair the way the contract does when a job is posted:
- * 2-of-3 needs n = 3, 3-of-5 needs n = 5, every other strategy needs 1 ≤ n ≤ 255.
- * Returns the problems found (empty when the pair is valid).
+ * Checks a (strategy, redundancy) pair the way the contract does (`Consensus.isConsistent`):
+ * fastest-wins needs n = 1, 2-of-3 n = 3, 3-of-5 n = 5, BFT n >= 3, majority-rule and
+ * stake-weighted n >= 1; always n <= 16. Returns the problems found (empty when valid).
  *
  * @example
  * ```ts
@@ -116,13 +119,18 @@ export function checkRedundancy(
   strategy: ConsensusStrategy,
   n: number,
 ): { field: string; message: string }[] {
-  if (!Number.isInteger(n) || n < 1 || n > 255) {
-    return [{ field: "redundancy", message: `must be an integer from 1 to 255, got ${n}` }];
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REDUNDANCY) {
+    return [{ field: "redundancy", message: `must be an integer from 1 to ${MAX_REDUNDANCY}, got ${n}` }];
   }
-  if (strategy === "2-of-3" && n !== 3)
-    return [{ field: "redundancy", message: `2-of-3 needs redundancy 3, got ${n}` }];
-  if (strategy === "3-of-5" && n !== 5)
-    return [{ field: "redundancy", message: `3-of-5 needs redundancy 5, got ${n}` }];
+  const exact = { "fastest-wins": 1, "2-of-3": 3, "3-of-5": 5 } as Partial<Record<ConsensusStrategy, number>>;
+  const want = exact[strategy];
+  if (want !== undefined && n !== want)
+    return [{ field: "redundancy", message: `${strategy} needs redundancy ${want}, got ${n}` }];
+  if (strategy === "byzantine-fault-tolerant" && n < 3) {
+    return [
+      { field: "redundancy", message: `byzantine-fault-tolerant needs redundancy of at least 3, got ${n}` },
+    ];
+  }
   return [];
 }
 
