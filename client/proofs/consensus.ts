@@ -176,7 +176,7 @@ export type RevealedResult = {
 export type ConsensusResult = {
   /** Whether the reveals reach consensus under the strategy. */
   readonly reached: boolean;
-  /** The accepted digest, when reached. */
+  /** The accepted digest in the contract's tally form (its high 20 bytes, see {@link tallyKey}), when reached. */
   readonly digest: Hex | undefined;
   /** Nodes whose result was accepted (paid), in reveal order. */
   readonly agreeing: readonly bigint[];
@@ -195,7 +195,7 @@ export type ConsensusResult = {
 /**
  * Applies a strategy to the reveals of one job (in reveal order) and returns the contract's
  * verdict. A node that revealed twice counts once (its first reveal), as on-chain a slot
- * reveals once. Digests compare case-insensitively (hex).
+ * reveals once. Digests compare as the contract compares them: by their high 20 bytes.
  *
  * @param strategy - the pool's (or job's) consensus strategy.
  * @param n - the job's redundancy (slots).
@@ -225,7 +225,7 @@ export function decideConsensus(
   for (const r of reveals) {
     if (seen.has(r.nodeId) || unique.length >= n) continue;
     seen.add(r.nodeId);
-    unique.push({ ...r, digest: r.digest.toLowerCase() as Hex });
+    unique.push({ ...r, digest: tallyKey(r.digest) });
   }
   const missing = n - unique.length;
   const needed = quorum(strategy, n);
@@ -324,6 +324,21 @@ export function decideConsensus(
         undefined,
         `at most ${bestTally.count} of ${n} agree (needs ${needed})`,
       );
+}
+
+/**
+ * The form the contract tallies a digest in: its high 20 bytes (`SlotRecord.truncate`), lower
+ * case. Two digests agreeing on those bytes agree on-chain, so they agree here.
+ *
+ * @example
+ * ```ts
+ * import { tallyKey } from "sandrun/client/proofs/consensus.ts";
+ * tallyKey("0x" + "ab".repeat(32)); // "0x" + "ab".repeat(20)
+ * ```
+ */
+export function tallyKey(digest: Hex): Hex {
+  const hex = digest.slice(2).toLowerCase().padEnd(64, "0");
+  return `0x${hex.slice(0, 40)}`;
 }
 
 function verdict(

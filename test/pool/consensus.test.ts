@@ -10,10 +10,12 @@ import {
   quorum,
   strategyFromEnum,
   strategyToEnum,
+  tallyKey,
 } from "../../client/proofs/consensus.ts";
 
-const A: Hex = "0xaa";
-const B: Hex = "0xbb";
+const A: Hex = `0x${"aa".repeat(32)}`;
+const B: Hex = `0x${"bb".repeat(32)}`;
+const C: Hex = `0x${"cc".repeat(32)}`;
 const r = (nodeId: number, digest: Hex, collateral?: bigint) => ({
   nodeId: BigInt(nodeId),
   digest,
@@ -53,7 +55,7 @@ describe("consensus (off-chain mirror)", () => {
   it("fastest-wins accepts the first reveal and pays only it", () => {
     const v = decideConsensus("fastest-wins", 1, [r(5, B)]);
     expect(v.reached).to.equal(true);
-    expect(v.digest).to.equal(B);
+    expect(v.digest).to.equal(tallyKey(B));
     expect(v.agreeing).to.deep.equal([5n]);
     // The contract allows fastest-wins only with one slot (Consensus.isConsistent).
     expect(() => decideConsensus("fastest-wins", 3, [r(2, A)])).to.throw(ValidationError);
@@ -64,7 +66,7 @@ describe("consensus (off-chain mirror)", () => {
     expect(v.reached).to.equal(true);
     expect(v.agreeing).to.deep.equal([1n, 3n]);
     expect(v.dissenting).to.deep.equal([2n]);
-    const no = decideConsensus("2-of-3", 3, [r(1, A), r(2, B), r(3, "0xcc")]);
+    const no = decideConsensus("2-of-3", 3, [r(1, A), r(2, B), r(3, C)]);
     expect(no.reached).to.equal(false);
     expect(no.digest).to.equal(undefined);
   });
@@ -77,6 +79,13 @@ describe("consensus (off-chain mirror)", () => {
     expect(
       decideConsensus("byzantine-fault-tolerant", 4, [r(1, A), r(2, A), r(3, A), r(4, B)]).reached,
     ).to.equal(true);
+  });
+
+  it("compares digests by their high 20 bytes, as the contract's slot record does", () => {
+    const a2: Hex = `0x${"aa".repeat(20)}${"00".repeat(12)}`;
+    const v = decideConsensus("2-of-3", 3, [r(1, A), r(2, a2)]);
+    expect(v.reached).to.equal(true);
+    expect(v.digest).to.equal(`0x${"aa".repeat(20)}`);
   });
 
   it("counts a node once and at most n reveals", () => {
