@@ -1,0 +1,89 @@
+/**
+ * The daemon's ports: what the loop needs from the chain, the sandbox and the prover,
+ * as interfaces. The loop (loop.ts) is written against these only; `viem-chain.ts` plugs
+ * the real JobMarket in, tests may plug anything that behaves the same.
+ * @module
+ */
+import type { Hex } from "viem";
+import type { HeldJob, JobOffer } from "../decide.ts";
+
+/** A market event the daemon reacts to, in chain order. */
+export type MarketEvent = {
+  /** 'posted': a job to consider; 'final': a job reached settled/refunded/cancelled; 'paid': this node was credited; 'dispute': a dispute was raised. */
+  kind: "posted" | "final" | "paid" | "dispute";
+  jobId: bigint;
+  blockNumber: bigint;
+  logIndex: number;
+  /** Amount credited, for 'paid'. */
+  amount?: bigint | undefined;
+  /** Token credited, for 'paid'. */
+  token?: string | undefined;
+};
+
+/** A job on offer plus what the worker needs to fetch and run it. */
+export type OfferDetails = JobOffer & {
+  specHash: Hex;
+  specURI: string;
+  /** Verification level: 0 basic, 1 standard, 2 strict, 3 cryptographic. */
+  verification: number;
+  /** The requester's account (receipts and encrypted outputs are bound to it). */
+  requester: Hex;
+};
+
+/** What a finished execution hands to the protocol steps. */
+export type ExecutionResult = {
+  /** keccak256 of the (plaintext) output: what consensus compares. */
+  digest: Hex;
+  output: Uint8Array;
+  /** Wall time in ms, CPU time in ms, peak memory in bytes. */
+  usage: { wallMs: number; cpuMs: number; peakMemoryBytes: number };
+  /** Exit status of the program; non-zero still yields a digest (of what it printed). */
+  exitCode: number;
+};
+
+/** The protocol actions a worker sends for its node, and the reads it needs. */
+export interface WorkerChain {
+  readonly chainId: number;
+  readonly market: Hex;
+  readonly nodeId: bigint;
+  blockNumber(): Promise<bigint>;
+  /** Timestamp of the latest block (the chain's clock, not the machine's). */
+  now(): Promise<number>;
+  events(fromBlock: bigint, toBlock: bigint): Promise<MarketEvent[]>;
+  offer(jobId: bigint): Promise<OfferDetails | undefined>;
+  held(jobId: bigint): Promise<HeldJob>;
+  /** Takes a slot (basic/standard) or takes a slot and commits `seal` in one call (strict+). */
+  take(jobId: bigint, seal?: Hex): Promise<void>;
+  commit(jobId: bigint, seal: Hex): Promise<void>;
+  reveal(
+    jobId: bigint,
+    r: { digest: Hex; salt: Hex; invoice: bigint; resultURI: string; receipt?: Hex },
+  ): Promise<void>;
+  report(jobId: bigint, r: { digest: Hex; invoice: bigint; resultURI: string; receipt?: Hex }): Promise<void>;
+  settle(jobId: bigint): Promise<void>;
+  expire(jobId: bigint): Promise<void>;
+  /** Credited balance of the node's owner in `token` (what withdraw would pay). */
+  balance(token: string): Promise<bigint>;
+  withdraw(token: string): Promise<bigint>;
+  heartbeat(): Promise<void>;
+}
+
+/** Fetches a job's spec, checks its hash, and runs it in the sandbox. */
+export interface JobRunner {
+  run(offer: OfferDetails, signal: AbortSignal): Promise<ExecutionResult>;
+}
+
+/** Builds the cryptographic material of a result. */
+export interface ResultProver {
+  /** The commit seal binding node, job, digest and salt (the contract's formula). */
+  seal(jobId: bigint, digest: Hex, salt: Hex): Hex;
+  /** A fresh random 32-byte salt. */
+  salt(): Hex;
+  /** The signed EIP-712 execution receipt (cryptographic level), or undefined when not needed. */
+  receipt(offer: OfferDetails, r: ExecutionResult, resultURI: string): Promise<Hex | undefined>;
+}
+
+/** Publishes an output where the requester can fetch it; returns the URI. */
+export interface OutputPublisher {
+  publish(jobId: bigint, output: Uint8Array, offer: OfferDetails): Promise<string>;
+}
