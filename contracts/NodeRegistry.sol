@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
+import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
+import {CapabilitiesPacking} from "./libraries/CapabilitiesPacking.sol";
+import {NodePacking} from "./libraries/NodePacking.sol";
+import {PricesPacking} from "./libraries/PricesPacking.sol";
+import {Reputation} from "./libraries/Reputation.sol";
+import {Outcome} from "./types/Policy.sol";
+import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "./types/NodeTypes.sol";
+
+/// @title Sandrun node registry
+/// @notice See {INodeRegistry}. Holds every node's bond; the job market (set once) locks,
+///         releases and slashes collateral and records reputation outcomes.
+/// @dev Storage per node (8 slots, 7 written by a bond-less registration):
+///      core word, heartbeat word (see `NodePacking`), bond account (bond | locked | counters,
+///      so a settlement touches one slot), capabilities (2, `CapabilitiesPacking`), prices
+///      (2, `PricesPacking`), metadata hash; plus an unbonding request slot written only on request.
+///      Invariant: for every token, this contract's balance >= the sum of the bonds of the nodes
+///      bonded in it (equal unless someone sends tokens without bonding).
+contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using NodePacking for uint256;
+
+    /// @dev One node's bond accounting and reputation counters, packed into one slot (256 bits).
+    struct BondAccount {
+        uint96 bond; // total held, including locked and unbonding
+        uint96 locked; // collateral locked by jobs
+        uint32 completed;
+        uint16 failed;
+        uint8 slashed;
+        uint8 disputesLost;
+    }
+
+    /// @dev A pending withdrawal request.
+    struct Unbond {
+        uint96 amount;
+        uint32 readyAt;
+    }
+
+    struct Node {
+        uint256 core;
+        uint256 heartbeat;
+        BondAccount account;
+        bytes32 capabilityNames;
+        uint256 capabilityNumbers;
+        uint256 prices0;
+        uint256 prices1;
+        bytes32 metadataHash;
+        Unbond unbond;
+    }
+
+    /// @dev A bond token by id (id 0 = ETH); token address and minimum bond share a slot.
+    struct TokenConfig {
+        address token;
+        uint96 minBond;
+    }
+
+    /// @dev Where a token sits in `_tokens`, and whether it is allowed for new bonds and prices.
+    struct TokenEntry {
+        uint16 id;
+        bool listed;
+        bool allowed;
+    }
+
+    uint32 private constant _MIN_UNBONDING_DELAY = 1 hours;
+    uint32 private constant _MAX_UNBONDING_DELAY = 90 days;
+
+    /// @inheritdoc INodeRegistry
+    uint32 public immutable override epochLength;
+
+    // Declared first so it packs into the slot of Ownable2Step's pending owner and Pausable's
+    // flag, which `register` reads anyway.
+    uint64 private _nodeCount;
+    address private _jobMarket;
+    uint32 private _unbondingDelay;
+    mapping(uint64 nodeId => Node) private _nodes;
+    TokenConfig[] private _tokens;
+    mapping(address token => TokenEntry) private _tokenEntries;
+
+    /// @notice Deploys the registry.
+    /// @dev Constructor args, in order (Ignition: `m.contract("NodeRegistry", [owner, minBond, delay, epoch])`):
+    ///      `initialOwner` admin (Ownable2Step), `minBond` the minimum ETH bond in wei for a node to be
+    ///      active, `unbondingDelay` seconds in [3600, 7776000] (e.g. 604800 = 7 days),
+    ///      `epochLength_` heartbeat epoch in seconds (> 0, e.g. 3600). ETH is allow-listed as token id 0.
+    ///      The job market is set afterwards, once, with `setJobMarket`.
+    constructor(
+        address initialOwner,
+        uint96 minBond,
+        uint32 unbondingDelay_,
+        uint32 epochLength_
+    ) Ownable(initialOwner) {
+        if (epochLength_ == 0) revert NodeRegistryZeroEpochLength();
+        epochLength = epochLength_;
+        _setUnbondingDelay(unbondingDelay_);
+        _tokens.push(TokenConfig(address(0), minBond));
+        _tokenEntries[address(0)] = TokenEntry(0, true, true);
+        emit BondTokenSet(address(0), 0, true, minBond);
+    }
+
+    modifier onlyJobMarket() {
+        if (msg.sender != _jobMarket || msg.sender == address(0)) revert NodeRegistryCallerNotJobMarket(msg.sender);
+        _;
+    }
+
+    // ================================================================== nodes
+
+    /// @inheritdoc INodeRegistry
+    function register(
+        address signer,
+        address bondToken,
+        uint96 bondAmount,
+        Capabilities calldata capabilities,
+        Prices calldata prices,
+        bytes32 metadataHash,
+        string calldata metadataURI
+    ) external payable override whenNotPaused nonReentrant returns (uint64 nodeId) {
+        if (signer == address(0)) revert NodeRegistryZeroSigner();
+        uint16 bondTokenId = _allowedTokenId(bondToken);
+        uint16 payTokenId = prices.token == bondToken ? bondTokenId : _allowedTokenId(prices.token);
+        _validateCapabilities(capabilities);
+
+        // Cannot overflow: 2^64 registrations would cost more gas than will ever exist.
+        unchecked {
+            nodeId = ++_nodeCount;
+        }
+        Node storage node = _nodes[nodeId];
+        uint32 nowTs = uint32(block.timestamp);
+        node.core = NodePacking.packCore(msg.sender, nowTs, NodeStatus.Active, bondTokenId);
+        // Registration is the first heartbeat.
+        node.heartbeat = NodePacking.packHeartbeat(signer, nowTs, 1, _epoch());
+        _writeCapabilities(node, capabilities);
+        _writePrices(node, prices, payTokenId);
+        if (metadataHash != bytes32(0)) node.metadataHash = metadataHash;
+        emit NodeRegistered(nodeId, msg.sender, signer, bondToken, metadataHash, metadataURI);
+
+        if (bondAmount != 0) {
+            _addBond(nodeId, node, bondToken, bondAmount);
+        } else if (msg.value != 0) {
+            revert NodeRegistryValueMismatch(0, msg.value);
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function updateCapabilities(uint64 nodeId, Capabilities calldata capabilities) external override {
+        Node storage node = _nodes[nodeId];
+        _requireLiveOwner(nodeId, node.core);
+        _validateCapabilities(capabilities);
+        _writeCapabilities(node, capabilities);
+        emit CapabilitiesUpdated(nodeId, capabilities);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function updatePrices(uint64 nodeId, Prices calldata prices) external override {
+        Node storage node = _nodes[nodeId];
+        _requireLiveOwner(nodeId, node.core);
+        _writePrices(node, prices, _allowedTokenId(prices.token));
+        emit PricesUpdated(nodeId, prices);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function updateMetadata(uint64 nodeId, bytes32 metadataHash, string calldata metadataURI) external override {
+        Node storage node = _nodes[nodeId];
+        _requireLiveOwner(nodeId, node.core);
+        node.metadataHash = metadataHash;
+        emit MetadataUpdated(nodeId, metadataHash, metadataURI);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setSigner(uint64 nodeId, address signer) external override {
+        if (signer == address(0)) revert NodeRegistryZeroSigner();
+        Node storage node = _nodes[nodeId];
+        _requireLiveOwner(nodeId, node.core);
+        uint256 hb = node.heartbeat;
+        address previous = hb.signer();
+        if (previous == signer) return; // nothing changed: no write, no event
+        node.heartbeat = hb.withSigner(signer);
+        emit SignerChanged(nodeId, previous, signer);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function pauseNode(uint64 nodeId) external override {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireOwner(nodeId, core);
+        if (core.status() != NodeStatus.Active) revert NodeRegistryBadStatus(nodeId, core.status());
+        node.core = core.withStatus(NodeStatus.Paused);
+        emit NodePaused(nodeId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function resumeNode(uint64 nodeId) external override {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireOwner(nodeId, core);
+        if (core.status() != NodeStatus.Paused) revert NodeRegistryBadStatus(nodeId, core.status());
+        node.core = core.withStatus(NodeStatus.Active);
+        emit NodeResumed(nodeId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function deregister(uint64 nodeId) external override {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireLiveOwner(nodeId, core);
+        BondAccount memory account = node.account;
+        if (account.locked != 0) revert NodeRegistryCollateralLocked(nodeId, account.locked);
+        node.core = core.withStatus(NodeStatus.Deregistered).withUnbonding(account.bond != 0);
+        emit NodeDeregistered(nodeId);
+        if (account.bond != 0) {
+            uint32 readyAt = uint32(block.timestamp) + _unbondingDelay;
+            node.unbond = Unbond(account.bond, readyAt);
+            emit UnbondRequested(nodeId, account.bond, readyAt);
+        } else if (node.unbond.amount != 0) {
+            delete node.unbond;
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function bond(uint64 nodeId, uint96 amount) external payable override whenNotPaused nonReentrant {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireLiveOwner(nodeId, core);
+        TokenConfig memory config = _tokens[core.bondTokenId()];
+        if (!_tokenEntries[config.token].allowed) revert NodeRegistryTokenNotAllowed(config.token);
+        _addBond(nodeId, node, config.token, amount);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function requestUnbond(uint64 nodeId, uint96 amount) external override {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireLiveOwner(nodeId, core);
+        if (amount == 0) revert NodeRegistryZeroAmount();
+        Unbond memory pending = node.unbond;
+        if (pending.amount != 0) revert NodeRegistryUnbondingPending(nodeId, pending.amount, pending.readyAt);
+        BondAccount storage account = node.account;
+        uint96 free = account.bond - account.locked;
+        if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
+        uint32 readyAt = uint32(block.timestamp) + _unbondingDelay;
+        node.unbond = Unbond(amount, readyAt);
+        node.core = core.withUnbonding(true);
+        emit UnbondRequested(nodeId, amount, readyAt);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function cancelUnbond(uint64 nodeId) external override {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireLiveOwner(nodeId, core);
+        if (node.unbond.amount == 0) revert NodeRegistryNoUnbonding(nodeId);
+        delete node.unbond;
+        node.core = core.withUnbonding(false);
+        emit UnbondCancelled(nodeId);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function withdrawBond(uint64 nodeId) external override nonReentrant returns (uint96 amount) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        _requireOwner(nodeId, core);
+        Unbond memory pending = node.unbond;
+        if (pending.amount == 0) revert NodeRegistryNoUnbonding(nodeId);
+        if (block.timestamp < pending.readyAt) {
+            revert NodeRegistryUnbondingNotReady(nodeId, pending.readyAt, block.timestamp);
+        }
+        // Effects: pay the request capped at what is neither locked nor already slashed.
+        BondAccount storage account = node.account;
+        uint96 free = account.bond - account.locked;
+        amount = pending.amount < free ? pending.amount : free;
+        account.bond -= amount;
+        delete node.unbond;
+        node.core = core.withUnbonding(false);
+        // Interaction last.
+        address token = _tokens[core.bondTokenId()].token;
+        address to = core.owner();
+        emit BondWithdrawn(nodeId, to, token, amount);
+        _pay(token, to, amount);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function heartbeat(uint64 nodeId) external override {
+        Node storage node = _nodes[nodeId];
+        uint256 hb = node.heartbeat;
+        // The signer path reads one slot; the owner path a second one.
+        if (msg.sender != hb.signer()) {
+            address owner_ = node.core.owner();
+            if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
+            if (msg.sender != owner_) revert NodeRegistryNotOwnerOrSigner(nodeId, msg.sender);
+        }
+        node.heartbeat = hb.beat(uint32(block.timestamp), _epoch());
+        emit Heartbeat(nodeId);
+    }
+
+    // ================================================================== collateral hooks
+
+    /// @inheritdoc INodeCollateral
+    function lockCollateral(
+        uint64 nodeId,
+        uint96 amount
+    ) external override onlyJobMarket whenNotPaused returns (address owner_, address signer, address bondToken) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        BondAccount storage account = node.account;
+        uint96 bonded = account.bond;
+        uint96 locked = account.locked;
+        TokenConfig memory config = _tokens[core.bondTokenId()];
+        if (!_isActive(core, bonded, config.minBond)) revert NodeRegistryNodeNotActive(nodeId);
+        uint96 free = bonded - locked;
+        if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
+        locked += amount;
+        account.locked = locked;
+        emit CollateralLocked(nodeId, amount, locked);
+        return (core.owner(), node.heartbeat.signer(), config.token);
+    }
+
+    /// @inheritdoc INodeCollateral
+    function releaseCollateral(
+        uint64 nodeId,
+        uint96 amount,
+        Outcome outcome
+    ) external override onlyJobMarket returns (address owner_) {
+        Node storage node = _nodes[nodeId];
+        owner_ = node.core.owner();
+        if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
+        BondAccount memory account = node.account;
+        if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
+        account.locked -= amount;
+        _recordOutcome(nodeId, account, outcome);
+        node.account = account;
+        emit CollateralReleased(nodeId, amount, account.locked);
+    }
+
+    /// @inheritdoc INodeCollateral
+    function slashCollateral(
+        uint64 nodeId,
+        uint96 amount,
+        Outcome outcome
+    ) external override onlyJobMarket nonReentrant returns (address token) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        if (core.owner() == address(0)) revert NodeRegistryUnknownNode(nodeId);
+        BondAccount memory account = node.account;
+        if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
+        // locked <= bond always, so neither subtraction underflows.
+        account.locked -= amount;
+        account.bond -= amount;
+        _recordOutcome(nodeId, account, outcome);
+        node.account = account;
+        token = _tokens[core.bondTokenId()].token;
+        emit CollateralSlashed(nodeId, msg.sender, amount, account.bond);
+        _pay(token, msg.sender, amount);
+    }
+
+    /// @inheritdoc INodeCollateral
+    function recordOutcome(uint64 nodeId, Outcome outcome) external override onlyJobMarket {
+        Node storage node = _nodes[nodeId];
+        if (node.core.owner() == address(0)) revert NodeRegistryUnknownNode(nodeId);
+        BondAccount memory account = node.account;
+        _recordOutcome(nodeId, account, outcome);
+        node.account = account;
+    }
+
+    /// @inheritdoc INodeCollateral
+    function slashFreeBond(
+        uint64 nodeId,
+        uint96 amount
+    ) external override onlyJobMarket nonReentrant returns (address token, uint96 taken) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        if (core.owner() == address(0)) revert NodeRegistryUnknownNode(nodeId);
+        BondAccount storage account = node.account;
+        uint96 bonded = account.bond;
+        uint96 free = bonded - account.locked;
+        taken = amount < free ? amount : free;
+        bonded -= taken;
+        account.bond = bonded;
+        token = _tokens[core.bondTokenId()].token;
+        emit FreeBondSlashed(nodeId, msg.sender, taken, bonded);
+        _pay(token, msg.sender, taken);
+    }
+
+    // ================================================================== views
+
+    /// @inheritdoc INodeCollateral
+    function nodeForJob(uint64 nodeId) external view override returns (NodeForJob memory n) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        BondAccount memory account = node.account;
+        TokenConfig memory config = _tokens[core.bondTokenId()];
+        n.owner = core.owner();
+        n.signer = node.heartbeat.signer();
+        n.bondToken = config.token;
+        n.freeBond = account.bond - account.locked;
+        n.reputation = Reputation.score(account.completed, account.failed, account.slashed, account.disputesLost);
+        n.active = _isActive(core, account.bond, config.minBond);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function nodeCount() external view override returns (uint64) {
+        return _nodeCount;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function getNode(uint64 nodeId) external view override returns (NodeView memory) {
+        if (nodeId == 0 || nodeId > _nodeCount) revert NodeRegistryUnknownNode(nodeId);
+        return _view(nodeId, _epoch());
+    }
+
+    /// @inheritdoc INodeRegistry
+    function getNodes(uint64 fromId, uint256 count) external view override returns (NodeView[] memory nodes) {
+        uint256 total = _nodeCount;
+        uint256 first = fromId == 0 ? 1 : fromId;
+        if (first > total || count == 0) return new NodeView[](0);
+        uint256 available = total - first + 1;
+        uint256 n = count < available ? count : available;
+        nodes = new NodeView[](n);
+        uint32 epoch = _epoch();
+        for (uint256 i; i < n; ++i) {
+            // first + i <= total <= type(uint64).max
+            nodes[i] = _view(uint64(first + i), epoch);
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function bondInfo(uint64 nodeId) external view override returns (BondInfo memory info) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        BondAccount memory account = node.account;
+        Unbond memory pending = node.unbond;
+        info.token = _tokens[core.bondTokenId()].token;
+        info.bond = account.bond;
+        info.locked = account.locked;
+        info.unbonding = pending.amount;
+        info.unbondReadyAt = pending.readyAt;
+        if (pending.amount != 0 && block.timestamp >= pending.readyAt) {
+            uint96 free = account.bond - account.locked;
+            info.withdrawable = pending.amount < free ? pending.amount : free;
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
+    function liveness(uint64 nodeId) external view override returns (uint32 lastSeen, uint32 availability) {
+        Node storage node = _nodes[nodeId];
+        uint256 hb = node.heartbeat;
+        return (hb.lastSeen(), _availability(node.core, hb, _epoch()));
+    }
+
+    /// @inheritdoc INodeRegistry
+    function reputation(
+        uint64 nodeId
+    ) external view override returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost) {
+        BondAccount memory a = _nodes[nodeId].account;
+        return (Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost), a.completed, a.failed, a.slashed, a.disputesLost);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function nodeOwner(uint64 nodeId) external view override returns (address owner_, NodeStatus status) {
+        uint256 core = _nodes[nodeId].core;
+        return (core.owner(), core.status());
+    }
+
+    /// @inheritdoc INodeRegistry
+    function capabilitiesOf(uint64 nodeId) external view override returns (Capabilities memory) {
+        Node storage node = _nodes[nodeId];
+        return CapabilitiesPacking.unpack(node.capabilityNames, node.capabilityNumbers);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function jobMarket() external view override returns (address) {
+        return _jobMarket;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unbondingDelay() external view override returns (uint32) {
+        return _unbondingDelay;
+    }
+
+    /// @inheritdoc INodeRegistry
+    function bondTokenConfig(address token) external view override returns (bool allowed, uint16 tokenId, uint96 minBond) {
+        TokenEntry memory entry = _tokenEntries[token];
+        if (!entry.listed) return (false, 0, 0);
+        return (entry.allowed, entry.id, _tokens[entry.id].minBond);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function bondTokens() external view override returns (address[] memory tokens) {
+        uint256 n = _tokens.length;
+        tokens = new address[](n);
+        for (uint256 i; i < n; ++i) tokens[i] = _tokens[i].token;
+    }
+
+    // ================================================================== admin
+
+    /// @inheritdoc INodeRegistry
+    function setJobMarket(address market) external override onlyOwner {
+        if (market == address(0)) revert NodeRegistryZeroAddress();
+        if (_jobMarket != address(0)) revert NodeRegistryJobMarketAlreadySet(_jobMarket);
+        _jobMarket = market;
+        emit JobMarketSet(market);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setBondToken(address token, bool allowed, uint96 minBond) external override onlyOwner {
+        TokenEntry memory entry = _tokenEntries[token];
+        if (!entry.listed) {
+            uint256 id = _tokens.length;
+            if (id > type(uint16).max) revert NodeRegistryTooManyTokens();
+            _tokens.push(TokenConfig(token, minBond));
+            entry = TokenEntry(uint16(id), true, allowed);
+        } else {
+            _tokens[entry.id].minBond = minBond;
+            entry.allowed = allowed;
+        }
+        _tokenEntries[token] = entry;
+        emit BondTokenSet(token, entry.id, allowed, minBond);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function setUnbondingDelay(uint32 delay) external override onlyOwner {
+        _setUnbondingDelay(delay);
+    }
+
+    /// @inheritdoc INodeRegistry
+    function pause() external override onlyOwner {
+        _pause();
+    }
+
+    /// @inheritdoc INodeRegistry
+    function unpause() external override onlyOwner {
+        _unpause();
+    }
+
+    // ================================================================== internals
+
+    function _setUnbondingDelay(uint32 delay) private {
+        if (delay < _MIN_UNBONDING_DELAY || delay > _MAX_UNBONDING_DELAY) {
+            revert NodeRegistryUnbondingDelayOutOfRange(delay, _MIN_UNBONDING_DELAY, _MAX_UNBONDING_DELAY);
+        }
+        _unbondingDelay = delay;
+        emit UnbondingDelaySet(delay);
+    }
+
+    function _epoch() private view returns (uint32) {
+        return uint32(block.timestamp / epochLength);
+    }
+
+    function _allowedTokenId(address token) private view returns (uint16) {
+        if (token == address(0)) {
+            // ETH is id 0; it can be delisted like any token.
+            if (!_tokenEntries[address(0)].allowed) revert NodeRegistryTokenNotAllowed(address(0));
+            return 0;
+        }
+        TokenEntry memory entry = _tokenEntries[token];
+        if (!entry.allowed) revert NodeRegistryTokenNotAllowed(token);
+        return entry.id;
+    }
+
+    function _validateCapabilities(Capabilities calldata c) private pure {
+        if (c.gpuInterconnect > 2) revert NodeRegistryInvalidCapability(0, c.gpuInterconnect);
+        if (c.cpuArch > 1) revert NodeRegistryInvalidCapability(1, c.cpuArch);
+        if (c.memoryType > 2) revert NodeRegistryInvalidCapability(2, c.memoryType);
+        if (c.storageType > 2) revert NodeRegistryInvalidCapability(3, c.storageType);
+    }
+
+    function _writeCapabilities(Node storage node, Capabilities calldata c) private {
+        (bytes32 names, uint256 numbers) = CapabilitiesPacking.pack(c);
+        // Skip writes that would not change a fresh (zero) slot.
+        if (names != node.capabilityNames) node.capabilityNames = names;
+        if (numbers != node.capabilityNumbers) node.capabilityNumbers = numbers;
+    }
+
+    function _writePrices(Node storage node, Prices calldata p, uint16 tokenId) private {
+        (uint256 word0, uint256 word1) = PricesPacking.pack(p, tokenId);
+        if (word0 != node.prices0) node.prices0 = word0;
+        if (word1 != node.prices1) node.prices1 = word1;
+    }
+
+    /// @dev Takes `amount` of `token` into the node's bond. ETH must arrive as exactly `msg.value`;
+    ///      an ERC-20 must arrive in full (balance measured before and after), so fee-on-transfer and
+    ///      rebasing-on-transfer tokens are refused. Callers hold the reentrancy guard.
+    function _addBond(uint64 nodeId, Node storage node, address token, uint96 amount) private {
+        if (amount == 0) revert NodeRegistryZeroAmount();
+        if (token == address(0)) {
+            if (msg.value != amount) revert NodeRegistryValueMismatch(amount, msg.value);
+        } else {
+            if (msg.value != 0) revert NodeRegistryValueMismatch(0, msg.value);
+            uint256 before = IERC20(token).balanceOf(address(this));
+            IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+            uint256 received = IERC20(token).balanceOf(address(this)) - before;
+            if (received != amount) revert NodeRegistryTransferShortfall(token, amount, received);
+        }
+        uint256 total = uint256(node.account.bond) + amount;
+        if (total > type(uint96).max) revert NodeRegistryBondOverflow(nodeId, total);
+        node.account.bond = uint96(total);
+        emit Bonded(nodeId, token, amount, uint96(total));
+    }
+
+    function _pay(address token, address to, uint96 amount) private {
+        if (amount == 0) return;
+        if (token == address(0)) {
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert NodeRegistryEthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    /// @dev Bumps the counter for `outcome` (saturating, so a counter can never wrap) and emits
+    ///      the new score. `None` changes nothing.
+    function _recordOutcome(uint64 nodeId, BondAccount memory a, Outcome outcome) private {
+        if (outcome == Outcome.None) return;
+        if (outcome == Outcome.Completed) {
+            if (a.completed != type(uint32).max) ++a.completed;
+        } else if (outcome == Outcome.Failed) {
+            if (a.failed != type(uint16).max) ++a.failed;
+        } else if (outcome == Outcome.Slashed) {
+            if (a.slashed != type(uint8).max) ++a.slashed;
+        } else if (a.disputesLost != type(uint8).max) {
+            ++a.disputesLost;
+        }
+        emit ReputationUpdated(nodeId, outcome, Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost));
+    }
+
+    function _requireOwner(uint64 nodeId, uint256 core) private view {
+        address owner_ = core.owner();
+        if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
+        if (owner_ != msg.sender) revert NodeRegistryNotNodeOwner(nodeId, msg.sender);
+    }
+
+    /// @dev Owner check plus "not deregistered".
+    function _requireLiveOwner(uint64 nodeId, uint256 core) private view {
+        _requireOwner(nodeId, core);
+        if (core.status() == NodeStatus.Deregistered) revert NodeRegistryBadStatus(nodeId, NodeStatus.Deregistered);
+    }
+
+    function _isActive(uint256 core, uint96 bonded, uint96 minBond) private pure returns (bool) {
+        return core.status() == NodeStatus.Active && !core.unbonding() && bonded >= minBond && bonded != 0;
+    }
+
+    function _availability(uint256 core, uint256 hb, uint32 epoch) private view returns (uint32) {
+        uint256 registeredAt = core.registeredAt();
+        if (registeredAt == 0) return 0;
+        uint256 epochs = uint256(epoch) - registeredAt / epochLength + 1;
+        uint256 ppm = (uint256(hb.beatEpochs()) * Reputation.SCALE) / epochs;
+        return ppm > Reputation.SCALE ? Reputation.SCALE : uint32(ppm);
+    }
+
+    function _view(uint64 nodeId, uint32 epoch) private view returns (NodeView memory v) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        uint256 hb = node.heartbeat;
+        BondAccount memory a = node.account;
+        TokenConfig memory config = _tokens[core.bondTokenId()];
+        v.id = nodeId;
+        v.owner = core.owner();
+        v.signer = hb.signer();
+        v.status = core.status();
+        v.unbonding = core.unbonding();
+        v.active = _isActive(core, a.bond, config.minBond);
+        v.registeredAt = core.registeredAt();
+        v.lastSeen = hb.lastSeen();
+        v.availability = _availability(core, hb, epoch);
+        v.reputation = Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost);
+        v.bondToken = config.token;
+        v.bond = a.bond;
+        v.locked = a.locked;
+        v.completed = a.completed;
+        v.failed = a.failed;
+        v.slashed = a.slashed;
+        v.disputesLost = a.disputesLost;
+        v.capabilities = CapabilitiesPacking.unpack(node.capabilityNames, node.capabilityNumbers);
+        uint16 payTokenId;
+        (v.prices, payTokenId) = PricesPacking.unpack(node.prices0, node.prices1);
+        v.prices.token = _tokens[payTokenId].token;
+        v.metadataHash = node.metadataHash;
+    }
+}
