@@ -1,0 +1,463 @@
+/**
+ * Reads the node registry into discovery records in a handful of RPC calls, and keeps them
+ * current by following the registry's events.
+ *
+ * A full read is: one `eth_blockNumber`, one `nodeCount()` and `ceil(count / pageSize)`
+ * `getNodes(fromId, pageSize)` calls, all pinned to the same block so the snapshot is
+ * consistent and following can start at the next block without missing or repeating an event.
+ * With the default page of 2,000 nodes, 10,000 nodes take 7 calls (scripts/bench/discovery.ts).
+ *
+ * Following polls `eth_getLogs` for the registry's events (one call per poll whatever the
+ * number of events), then re-reads only the nodes they touched: new ids in one paged call,
+ * changed ids each with `getNode`.
+ * @module
+ */
+import type { Address, Hex, PublicClient } from "viem";
+import { hexToString, zeroAddress } from "viem";
+
+import { nodeRegistryAbi } from "../abis/generated/NodeRegistry.ts";
+import { decodeContractError } from "../errors.ts";
+import type {
+  CpuArchitecture,
+  Interconnect,
+  MemoryType,
+  NodeRecord,
+  NodeStatus,
+  StorageType,
+} from "./types.ts";
+
+/** Nodes per `getNodes` call. Large pages mean few calls; each page must fit the node's eth_call gas cap. */
+export const DEFAULT_PAGE_SIZE = 2_000;
+
+const INTERCONNECTS: readonly Interconnect[] = ["none", "nvlink", "infiniband"];
+const ARCHS: readonly CpuArchitecture[] = ["x86_64", "arm64"];
+const MEMORY_TYPES: readonly MemoryType[] = ["ddr4", "ddr5", "hbm"];
+const STORAGE_TYPES: readonly StorageType[] = ["ssd", "nvme", "hdd"];
+
+/** The registry's `NodeView` struct as viem decodes it (numbers as bigint or number by width). */
+export type NodeViewLike = {
+  id: bigint;
+  owner: Address;
+  signer: Address;
+  status: number;
+  unbonding: boolean;
+  active: boolean;
+  registeredAt: number;
+  lastSeen: number;
+  availability: number;
+  reputation: number;
+  bondToken: Address;
+  bond: bigint;
+  locked: bigint;
+  completed: number;
+  failed: number;
+  slashed: number;
+  disputesLost: number;
+  capabilities: {
+    gpuModel: Hex;
+    gpuCount: number;
+    gpuMemoryGB: number;
+    gpuComputeCapability: number;
+    gpuInterconnect: number;
+    cpuArch: number;
+    cpuCores: number;
+    cpuThreads: number;
+    cpuMHz: number;
+    memoryGB: number;
+    memoryType: number;
+    memoryMHz: number;
+    storageType: number;
+    storageGB: number;
+    storageIOPS: number;
+    bandwidthMbps: number;
+    latencyMs: number;
+    region: Hex;
+  };
+  prices: {
+    gpuHour: bigint;
+    cpuCoreHour: bigint;
+    memoryGBHour: bigint;
+    storageGBHour: bigint;
+    networkGB: bigint;
+    perJob: bigint;
+    minimumJob: bigint;
+    token: Address;
+  };
+  metadataHash: Hex;
+};
+
+/** A registry node with what discovery records do not carry but pools and health checks need. */
+export type RegistryNode = NodeRecord & {
+  /** Whether the registry says the node may take work now (`nodeForJob(id).active`). */
+  readonly active: boolean;
+  readonly registeredAt: number;
+  readonly metadataHash: Hex;
+  readonly counters: { completed: number; failed: number; slashed: number; disputesLost: number };
+};
+
+/** Decodes a `bytes16` ASCII field (left-aligned, zero-padded) into a string. */
+export function decodeBytes16(value: Hex): string {
+  return hexToString(value, { size: 16 }).replace(/\0+$/u, "");
+}
+
+function pick<T>(table: readonly T[], value: number, field: string): T {
+  const v = table[value];
+  // The registry validates enums on write, so an unknown value means the ABI and the client disagree.
+  if (v === undefined) throw new RangeError(`registry returned unknown ${field} ${value}`);
+  return v;
+}
+
+function statusOf(view: NodeViewLike): NodeStatus {
+  if (view.status === 3) return "deregistered";
+  if (view.unbonding) return "unbonding";
+  if (view.status === 2) return "paused";
+  return "active";
+}
+
+/**
+ * Decodes one `NodeView` from the registry into a discovery record.
+ *
+ * @example
+ * ```ts
+ * import { decodeNodeView } from "sandrun/client/discovery/reader.ts";
+ * const view = await publicClient.readContract({ address, abi: nodeRegistryAbi, functionName: "getNode", args: [1n] });
+ * const record = decodeNodeView(view);
+ * ```
+ */
+export function decodeNodeView(view: NodeViewLike): RegistryNode {
+  const c = view.capabilities;
+  const p = view.prices;
+  return {
+    id: BigInt(view.id),
+    owner: view.owner,
+    signer: view.signer,
+    status: statusOf(view),
+    active: view.active,
+    bondToken: view.bondToken,
+    bond: BigInt(view.bond),
+    freeBond: BigInt(view.bond) - BigInt(view.locked),
+    reputationPpm: Number(view.reputation),
+    availabilityPpm: Number(view.availability),
+    lastSeen: Number(view.lastSeen),
+    registeredAt: Number(view.registeredAt),
+    metadataHash: view.metadataHash,
+    counters: {
+      completed: Number(view.completed),
+      failed: Number(view.failed),
+      slashed: Number(view.slashed),
+      disputesLost: Number(view.disputesLost),
+    },
+    capabilities: {
+      gpu: {
+        model: decodeBytes16(c.gpuModel).toLowerCase(),
+        count: Number(c.gpuCount),
+        memoryGb: Number(c.gpuMemoryGB),
+        computeCapability: Number(c.gpuComputeCapability),
+        interconnect: pick(INTERCONNECTS, Number(c.gpuInterconnect), "gpuInterconnect"),
+      },
+      cpu: {
+        architecture: pick(ARCHS, Number(c.cpuArch), "cpuArch"),
+        cores: Number(c.cpuCores),
+        threads: Number(c.cpuThreads),
+        mhz: Number(c.cpuMHz),
+      },
+      memory: {
+        gb: Number(c.memoryGB),
+        type: pick(MEMORY_TYPES, Number(c.memoryType), "memoryType"),
+        speedMhz: Number(c.memoryMHz),
+      },
+      storage: {
+        type: pick(STORAGE_TYPES, Number(c.storageType), "storageType"),
+        gb: Number(c.storageGB),
+        iops: Number(c.storageIOPS),
+      },
+      network: { bandwidthMbps: Number(c.bandwidthMbps), latencyMs: Number(c.latencyMs) },
+      region: decodeBytes16(c.region),
+    },
+    prices: {
+      token: p.token ?? zeroAddress,
+      gpuHour: BigInt(p.gpuHour),
+      cpuCoreHour: BigInt(p.cpuCoreHour),
+      memoryGbHour: BigInt(p.memoryGBHour),
+      storageGbHour: BigInt(p.storageGBHour),
+      networkGb: BigInt(p.networkGB),
+      perJob: BigInt(p.perJob),
+      minimumJob: BigInt(p.minimumJob),
+    },
+  };
+}
+
+/** Parameters of {@link readRegistry}. */
+export type ReadRegistryParameters = {
+  /** The NodeRegistry address. */
+  registry: Address;
+  /** Nodes per call (default {@link DEFAULT_PAGE_SIZE}). */
+  pageSize?: number;
+  /** Read at this block (default: the latest, fetched once). */
+  blockNumber?: bigint;
+  /** First id to read (default 1). */
+  fromId?: bigint;
+};
+
+/** What {@link readRegistry} returns: the nodes and the block they were read at. */
+export type ReadRegistryReturnType = { nodes: RegistryNode[]; blockNumber: bigint };
+
+/**
+ * Reads every node of the registry (deregistered ones included, with that status), in
+ * `2 + ceil(count / pageSize)` RPC calls, all at one block.
+ *
+ * @example
+ * ```ts
+ * import { readRegistry } from "sandrun/client/discovery/reader.ts";
+ * const { nodes, blockNumber } = await readRegistry(publicClient, { registry });
+ * ```
+ */
+export async function readRegistry(
+  client: PublicClient,
+  parameters: ReadRegistryParameters,
+): Promise<ReadRegistryReturnType> {
+  const { registry } = parameters;
+  const pageSize = parameters.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+  try {
+    const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
+    const count = await client.readContract({
+      address: registry,
+      abi: nodeRegistryAbi,
+      functionName: "nodeCount",
+      blockNumber,
+    });
+    const first = parameters.fromId ?? 1n;
+    const pages: Promise<readonly NodeViewLike[]>[] = [];
+    for (let from = first; from <= count; from += BigInt(pageSize)) {
+      pages.push(
+        client.readContract({
+          address: registry,
+          abi: nodeRegistryAbi,
+          functionName: "getNodes",
+          args: [from, BigInt(pageSize)],
+          blockNumber,
+        }) as Promise<readonly NodeViewLike[]>,
+      );
+    }
+    const nodes = (await Promise.all(pages)).flat().map(decodeNodeView);
+    return { nodes, blockNumber };
+  } catch (error) {
+    throw decodeContractError(error, nodeRegistryAbi);
+  }
+}
+
+/**
+ * Reads the given nodes by id: consecutive runs with `getNodes`, lone ids with `getNode`,
+ * all in parallel at one block.
+ *
+ * @example
+ * ```ts
+ * import { readNodes } from "sandrun/client/discovery/reader.ts";
+ * const nodes = await readNodes(publicClient, { registry, ids: [3n, 4n, 9n] });
+ * ```
+ */
+export async function readNodes(
+  client: PublicClient,
+  parameters: { registry: Address; ids: readonly bigint[]; blockNumber?: bigint },
+): Promise<RegistryNode[]> {
+  const ids = [...new Set(parameters.ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const runs: { from: bigint; count: number }[] = [];
+  for (const id of ids) {
+    const last = runs.at(-1);
+    if (last && last.from + BigInt(last.count) === id) last.count += 1;
+    else runs.push({ from: id, count: 1 });
+  }
+  const at = parameters.blockNumber === undefined ? {} : { blockNumber: parameters.blockNumber };
+  try {
+    const results = await Promise.all(
+      runs.map(async (run) =>
+        run.count === 1
+          ? [
+              (await client.readContract({
+                address: parameters.registry,
+                abi: nodeRegistryAbi,
+                functionName: "getNode",
+                args: [run.from],
+                ...at,
+              })) as NodeViewLike,
+            ]
+          : ((await client.readContract({
+              address: parameters.registry,
+              abi: nodeRegistryAbi,
+              functionName: "getNodes",
+              args: [run.from, BigInt(run.count)],
+              ...at,
+            })) as readonly NodeViewLike[]),
+      ),
+    );
+    return results.flat().map(decodeNodeView);
+  } catch (error) {
+    throw decodeContractError(error, nodeRegistryAbi);
+  }
+}
+
+/** Registry events after which a node's record must be re-read. */
+const NODE_EVENTS = new Set([
+  "NodeRegistered",
+  "CapabilitiesUpdated",
+  "PricesUpdated",
+  "MetadataUpdated",
+  "SignerChanged",
+  "NodePaused",
+  "NodeResumed",
+  "NodeDeregistered",
+  "Bonded",
+  "UnbondRequested",
+  "UnbondCancelled",
+  "BondWithdrawn",
+  "CollateralLocked",
+  "CollateralReleased",
+  "CollateralSlashed",
+  "FreeBondSlashed",
+  "Heartbeat",
+  "ReputationUpdated",
+]);
+
+/**
+ * The ids of nodes whose records changed between two blocks (inclusive), from one
+ * `eth_getLogs` call over the registry's events.
+ *
+ * @example
+ * ```ts
+ * import { changedNodeIds } from "sandrun/client/discovery/reader.ts";
+ * const ids = await changedNodeIds(publicClient, { registry, fromBlock: 10n, toBlock: 20n });
+ * ```
+ */
+export async function changedNodeIds(
+  client: PublicClient,
+  parameters: { registry: Address; fromBlock: bigint; toBlock: bigint },
+): Promise<bigint[]> {
+  if (parameters.fromBlock > parameters.toBlock) return [];
+  const logs = await client.getContractEvents({
+    address: parameters.registry,
+    abi: nodeRegistryAbi,
+    fromBlock: parameters.fromBlock,
+    toBlock: parameters.toBlock,
+  });
+  const ids = new Set<bigint>();
+  for (const log of logs) {
+    const args = log.args as { nodeId?: bigint };
+    if (log.eventName && NODE_EVENTS.has(log.eventName) && args.nodeId !== undefined) ids.add(args.nodeId);
+  }
+  return [...ids];
+}
+
+/** Where a {@link RegistryFollower} delivers what it reads. */
+export type RegistrySink = {
+  /** Called with every node read, in the initial load and after each change. */
+  upsert(nodes: readonly RegistryNode[]): void;
+};
+
+/** Options of {@link RegistryFollower}. */
+export type RegistryFollowerOptions = {
+  registry: Address;
+  sink: RegistrySink;
+  pageSize?: number;
+  /** Milliseconds between polls when {@link RegistryFollower.start} runs the loop (default 1000). */
+  pollingInterval?: number;
+  /** Called when a poll fails; the loop keeps going (default: ignore). */
+  onError?: (error: unknown) => void;
+};
+
+/**
+ * Keeps a sink (a NodeIndex, a Map) current with the registry: `load()` reads everything,
+ * `poll()` applies the changes since the last block seen (call it yourself, e.g. in tests
+ * after mining), and `start()`/`stop()` run `poll()` on a timer.
+ *
+ * @example
+ * ```ts
+ * import { RegistryFollower } from "sandrun/client/discovery/reader.ts";
+ * const nodes = new Map<bigint, RegistryNode>();
+ * const follower = new RegistryFollower(publicClient, {
+ *   registry, sink: { upsert: (list) => list.forEach((n) => nodes.set(n.id, n)) },
+ * });
+ * await follower.load();
+ * follower.start();
+ * // ...
+ * follower.stop();
+ * ```
+ */
+export class RegistryFollower {
+  readonly #client: PublicClient;
+  readonly #options: RegistryFollowerOptions;
+  #block: bigint | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #polling: Promise<number> | undefined;
+
+  constructor(client: PublicClient, options: RegistryFollowerOptions) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  /** The last block whose state the sink reflects (undefined before `load`). */
+  get blockNumber(): bigint | undefined {
+    return this.#block;
+  }
+
+  /** Reads the whole registry into the sink. */
+  async load(): Promise<RegistryNode[]> {
+    const { nodes, blockNumber } = await readRegistry(this.#client, {
+      registry: this.#options.registry,
+      ...(this.#options.pageSize ? { pageSize: this.#options.pageSize } : {}),
+    });
+    this.#options.sink.upsert(nodes);
+    this.#block = blockNumber;
+    return nodes;
+  }
+
+  /**
+   * Applies every registry change since the last block seen; returns how many nodes were
+   * re-read. Concurrent calls share one poll, so an event is never applied twice.
+   */
+  poll(): Promise<number> {
+    this.#polling ??= this.#poll().finally(() => {
+      this.#polling = undefined;
+    });
+    return this.#polling;
+  }
+
+  async #poll(): Promise<number> {
+    if (this.#block === undefined) return (await this.load()).length;
+    const latest = await this.#client.getBlockNumber({ cacheTime: 0 });
+    if (latest <= this.#block) return 0;
+    const ids = await changedNodeIds(this.#client, {
+      registry: this.#options.registry,
+      fromBlock: this.#block + 1n,
+      toBlock: latest,
+    });
+    const nodes =
+      ids.length === 0
+        ? []
+        : await readNodes(this.#client, { registry: this.#options.registry, ids, blockNumber: latest });
+    if (nodes.length > 0) this.#options.sink.upsert(nodes);
+    this.#block = latest;
+    return nodes.length;
+  }
+
+  /** Polls every `pollingInterval` ms until {@link stop}. */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    const tick = (): void => {
+      this.poll()
+        .catch((e: unknown) => this.#options.onError?.(e))
+        .finally(() => {
+          if (this.#timer !== undefined)
+            this.#timer = setTimeout(tick, this.#options.pollingInterval ?? 1000);
+        });
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  /** Stops polling. */
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
