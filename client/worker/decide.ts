@@ -222,40 +222,49 @@ export function invoiceAmount(
   return metered < pricePerNode ? metered : pricePerNode;
 }
 
-/** Where a job the node holds a slot in stands, as read from the chain. */
+/** Where a job this node works on stands, as read from the chain (plus whether it ran it). */
 export type HeldJob = {
   /** Verification level: 0 basic, 1 standard, 2 strict, 3 cryptographic. */
   verification: number;
-  /** 'open' until settled/refunded/cancelled. */
-  status: "open" | "settled" | "refunded" | "cancelled";
-  /** Unix seconds: commit phase end (strict+) or result deadline (basic/standard). */
+  /** 'open' until settled or cancelled (an expired job is settled with a refund). */
+  status: "open" | "settled" | "cancelled";
+  /** Unix seconds: slots (and, at strict+, commits) close. */
   commitDeadline: number;
-  /** Unix seconds: reveal phase end (strict+). */
+  /** Unix seconds: reveals (strict+) or reports (basic, standard) close. */
   revealDeadline: number;
-  /** Every slot has committed (the contract may open the reveal phase early). */
-  allCommitted: boolean;
-  /** Enough results to settle now. */
+  /** Every slot is taken (at strict+: every slot committed, so reveals open early). */
+  full: boolean;
+  /** Every taken slot has revealed/reported and no more can be taken: settle() decides it now. */
   settleable: boolean;
-  /** The payout/challenge window has passed and this node's balance can be withdrawn. */
   mySlot: {
     /** The local execution has finished and its digest is known. */
     executed: boolean;
-    committed: boolean;
+    /** This node holds a slot (at strict+: has committed). */
+    taken: boolean;
+    /** This node's result is on-chain (revealed or reported). */
     revealed: boolean;
   };
 };
 
-/** What the daemon should do next for a job it holds. */
+/** What the daemon should do next for a job it works on. */
 export type NextStep =
-  "execute" | "commit" | "reveal" | "report" | "settle" | "expire" | "wait" | "done" | "abandon";
+  "take" | "execute" | "commit" | "reveal" | "report" | "settle" | "wait" | "done" | "abandon";
 
 /**
- * Which protocol step a held job needs next. Strict and cryptographic jobs commit a seal
- * before the commit deadline and reveal only once the commit phase has closed (deadline
- * passed, or every slot committed), never after the reveal deadline; basic and standard
- * jobs report their digest directly. Anyone may settle once the job is settleable and
- * expire it once its last deadline has passed, so the worker does too: no job of its own
- * stays stuck.
+ * Which protocol step a job needs next.
+ *
+ * - strict/cryptographic: run first, then `commit` (which takes the slot: the seal binds the
+ *   digest) strictly before the commit deadline; `reveal` only once the commit phase has
+ *   closed (every slot committed, or the deadline passed) and before the reveal deadline.
+ *   A job that fills up or closes before this node could commit is `abandon`ed: nothing of
+ *   the node's is locked, nothing is lost but the compute.
+ * - basic/standard: `take` a slot (locks collateral) before the deadline, run, `report`
+ *   before the reveal deadline.
+ * - anyone may `settle` a settleable job, and any open job after its reveal deadline (that is
+ *   also how an expired job is refunded), so the worker does for the jobs it touched: none of
+ *   them stays open forever.
+ *
+ * `now` is the latest block's timestamp; the next block's is later, hence the strict bounds.
  *
  * @example
  * ```ts
@@ -265,27 +274,28 @@ export type NextStep =
  */
 export function nextStep(job: HeldJob, now: number): NextStep {
   if (job.status !== "open") return "done";
-  const strict = job.verification >= 2;
-  const lastDeadline = strict ? job.revealDeadline : job.commitDeadline;
   const s = job.mySlot;
-  if (!s.executed) {
-    if (now >= job.commitDeadline)
-      return now > lastDeadline ? "expire" : job.settleable ? "settle" : "abandon";
-    return "execute";
-  }
-  if (strict) {
-    if (!s.committed) {
-      if (now < job.commitDeadline) return "commit";
-      // Missed the commit window: nothing left to send; help the job end.
-    } else if (!s.revealed) {
-      const commitClosed = now >= job.commitDeadline || job.allCommitted;
-      if (commitClosed && now < job.revealDeadline) return "reveal";
-      if (!commitClosed) return "wait";
+  const afterReveal = now >= job.revealDeadline;
+  if (job.verification >= 2) {
+    if (!s.taken) {
+      if (now + 1 >= job.commitDeadline || job.full) return "abandon";
+      return s.executed ? "commit" : "execute";
     }
-  } else if (!s.revealed) {
-    if (now < job.commitDeadline) return "report";
+    if (!s.revealed) {
+      const commitClosed = job.full || now >= job.commitDeadline;
+      if (!commitClosed) return "wait";
+      if (now + 1 < job.revealDeadline) return "reveal";
+    }
+  } else {
+    if (!s.taken) {
+      if (now + 1 >= job.commitDeadline || job.full) return "abandon";
+      return "take";
+    }
+    if (!s.revealed) {
+      if (!s.executed) return now + 1 < job.revealDeadline ? "execute" : "settle";
+      if (now + 1 < job.revealDeadline) return "report";
+    }
   }
-  if (job.settleable) return "settle";
-  if (now > lastDeadline) return "expire";
+  if (job.settleable || afterReveal) return "settle";
   return "wait";
 }

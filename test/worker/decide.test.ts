@@ -182,47 +182,60 @@ describe("worker/decide: nextStep", () => {
     status: "open",
     commitDeadline: 100,
     revealDeadline: 200,
-    allCommitted: false,
+    full: false,
     settleable: false,
-    mySlot: { executed: true, committed: false, revealed: false },
+    mySlot: { executed: false, taken: false, revealed: false },
   };
-  const slot = (s: Partial<HeldJob["mySlot"]>) => ({ ...held, mySlot: { ...held.mySlot, ...s } });
-
-  it("strict: executes, commits, waits for the commit phase to close, then reveals", () => {
-    expect(nextStep(slot({ executed: false }), 10)).to.equal("execute");
-    expect(nextStep(held, 10)).to.equal("commit");
-    expect(nextStep(slot({ committed: true }), 10)).to.equal("wait");
-    expect(nextStep(slot({ committed: true }), 100)).to.equal("reveal");
-    expect(nextStep({ ...slot({ committed: true }), allCommitted: true }, 10)).to.equal("reveal");
+  const slot = (s: Partial<HeldJob["mySlot"]>, j: Partial<HeldJob> = {}) => ({
+    ...held,
+    ...j,
+    mySlot: { ...held.mySlot, ...s },
   });
 
-  it("strict: never reveals after the reveal deadline; expires instead", () => {
-    expect(nextStep(slot({ committed: true }), 201)).to.equal("expire");
-    expect(nextStep(slot({ committed: true }), 200)).to.equal("wait");
+  it("strict: executes before taking a slot, commits, waits for the commit phase to close, then reveals", () => {
+    expect(nextStep(held, 10)).to.equal("execute");
+    expect(nextStep(slot({ executed: true }), 10)).to.equal("commit");
+    expect(nextStep(slot({ executed: true, taken: true }), 10)).to.equal("wait");
+    expect(nextStep(slot({ executed: true, taken: true }), 100)).to.equal("reveal");
+    expect(nextStep(slot({ executed: true, taken: true }, { full: true }), 10)).to.equal("reveal");
+  });
+
+  it("strict: abandons (nothing locked) when the job fills up or closes before it could commit", () => {
+    expect(nextStep(slot({ executed: true }, { full: true }), 10)).to.equal("abandon");
+    expect(nextStep(slot({ executed: true }), 99)).to.equal("abandon");
+    expect(nextStep(slot({ executed: false }), 150)).to.equal("abandon");
+  });
+
+  it("strict: never reveals at or after the reveal deadline; settles (the refund path) instead", () => {
+    const committed = slot({ executed: true, taken: true });
+    expect(nextStep(committed, 198)).to.equal("reveal");
+    expect(nextStep(committed, 199)).to.equal("wait");
+    expect(nextStep(committed, 200)).to.equal("settle");
   });
 
   it("settles as soon as the job is settleable, and stops once it is final", () => {
-    const done = { ...slot({ committed: true, revealed: true }), settleable: true };
+    const done = slot({ executed: true, taken: true, revealed: true }, { settleable: true });
     expect(nextStep(done, 150)).to.equal("settle");
+    expect(nextStep(slot({ executed: true, taken: true, revealed: true }), 150)).to.equal("wait");
     expect(nextStep({ ...done, status: "settled" }, 150)).to.equal("done");
-    expect(nextStep({ ...done, status: "refunded" }, 150)).to.equal("done");
+    expect(nextStep({ ...done, status: "cancelled" }, 150)).to.equal("done");
   });
 
-  it("a missed commit window is not a commit", () => {
-    expect(nextStep(held, 150)).to.equal("wait");
-    expect(nextStep(held, 250)).to.equal("expire");
-  });
-
-  it("basic/standard: reports directly before the deadline", () => {
+  it("basic/standard: takes a slot first, then executes and reports before the reveal deadline", () => {
     const basic = { ...held, verification: 1 };
-    expect(nextStep(basic, 10)).to.equal("report");
-    expect(nextStep({ ...basic, mySlot: { executed: true, committed: false, revealed: true } }, 10)).to.equal(
+    expect(nextStep(basic, 10)).to.equal("take");
+    expect(nextStep({ ...basic, mySlot: { executed: false, taken: true, revealed: false } }, 10)).to.equal(
+      "execute",
+    );
+    expect(nextStep({ ...basic, mySlot: { executed: true, taken: true, revealed: false } }, 150)).to.equal(
+      "report",
+    );
+    expect(nextStep({ ...basic, mySlot: { executed: true, taken: true, revealed: true } }, 150)).to.equal(
       "wait",
     );
-    expect(nextStep(basic, 101)).to.equal("expire");
-  });
-
-  it("unexecuted past the commit deadline is abandoned, not executed", () => {
-    expect(nextStep(slot({ executed: false }), 150)).to.equal("abandon");
+    expect(nextStep({ ...basic, mySlot: { executed: true, taken: true, revealed: false } }, 200)).to.equal(
+      "settle",
+    );
+    expect(nextStep({ ...basic, full: true }, 10)).to.equal("abandon");
   });
 });

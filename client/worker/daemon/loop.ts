@@ -17,8 +17,8 @@ import type { DaemonConfig } from "./config.ts";
 import { isTransient, withRetry } from "./retry.ts";
 import { DaemonState } from "./state.ts";
 import type {
-  ExecutionResult,
   JobRunner,
+  MarketEvent,
   OfferDetails,
   OutputPublisher,
   ResultProver,
@@ -63,10 +63,11 @@ export class WorkerDaemon {
   readonly #p: WorkerDaemonParameters;
   readonly #state: DaemonState;
   readonly #running = new Map<string, Running>();
-  /** Results waiting for their commit/report, by job id (also on disk via state records). */
-  readonly #results = new Map<string, ExecutionResult>();
+  /** Outputs waiting to be published, by job id (the publisher keeps them once published). */
+  readonly #outputs = new Map<string, Uint8Array>();
   /** Jobs seen as 'posted' but not yet decided (decided jobs are recorded in state). */
-  readonly #candidates = new Set<bigint>();
+  readonly #candidates = new Map<string, OfferDetails>();
+  #withdrawDue = true;
   /** Offers of held jobs (cached: the terms of a posted job do not change). */
   readonly #offers = new Map<string, OfferDetails>();
   #timer: NodeJS.Timeout | undefined;
@@ -128,7 +129,11 @@ export class WorkerDaemon {
     this.#p.logger.info({ inFlight: this.#running.size }, "worker draining");
     while (Date.now() < deadline) {
       await this.#ticking;
-      const pending = [...this.#results.keys()].length + this.#running.size;
+      // Drained when nothing runs and every executed job has its result on-chain (or gave up).
+      const pending =
+        this.#running.size +
+        this.#state.openJobs().filter((r) => r.steps.executed && !r.steps.committed && !r.steps.reported)
+          .length;
       if (pending === 0) break;
       await Promise.race([...[...this.#running.values()].map((r) => r.promise), delay(200)]);
       await this.tickOnce(true);
@@ -184,22 +189,18 @@ export class WorkerDaemon {
     const now = await this.#rpc("now", () => chain.now());
     if (!draining) await this.#considerCandidates(now);
     for (const rec of this.#state.openJobs()) await this.#advance(BigInt(rec.jobId), now);
+    if (this.#withdrawDue) await this.#maybeWithdraw();
     await this.#maybeHeartbeat();
   }
 
-  #onEvent(ev: {
-    kind: string;
-    jobId: bigint;
-    amount?: bigint | undefined;
-    token?: string | undefined;
-  }): void {
+  #onEvent(ev: MarketEvent): void {
     const key = ev.jobId.toString();
     switch (ev.kind) {
       case "posted":
-        if (!this.#state.job(ev.jobId)) this.#candidates.add(ev.jobId);
+        if (!this.#state.job(ev.jobId) && ev.offer) this.#candidates.set(key, ev.offer);
         break;
       case "final":
-        this.#candidates.delete(ev.jobId);
+        this.#candidates.delete(key);
         break;
       case "paid":
         this.#p.emit("payment-received", { jobId: key, amount: ev.amount?.toString(), token: ev.token });
@@ -211,13 +212,13 @@ export class WorkerDaemon {
   }
 
   #capacity(freeBond: bigint): Capacity {
-    const active = [...this.#running.values()].map((r) => r.offer.requirements);
     const { profile, config } = this.#p;
+    const busy = [...this.#running.values()].map((r) => r.offer.requirements);
     return {
-      freeSlots: config.maxConcurrentJobs - this.#running.size - this.#results.size,
-      freeMemoryMB: profile.memoryGB * 1024 - active.reduce((s, r) => s + r.memoryMB, 0),
-      freeCpuCores: profile.cpuCores - active.reduce((s, r) => s + r.cpuCores, 0),
-      freeGpus: profile.gpuCount - active.reduce((s, r) => s + r.gpuCount, 0),
+      freeSlots: config.maxConcurrentJobs - this.#running.size,
+      freeMemoryMB: profile.memoryGB * 1024 - busy.reduce((s, r) => s + r.memoryMB, 0),
+      freeCpuCores: profile.cpuCores - busy.reduce((s, r) => s + r.cpuCores, 0),
+      freeGpus: profile.gpuCount - busy.reduce((s, r) => s + r.gpuCount, 0),
       freeBond,
     };
   }
@@ -226,61 +227,66 @@ export class WorkerDaemon {
     if (this.#candidates.size === 0) return;
     const { chain, config, profile, logger } = this.#p;
     const freeBond = await this.#rpc("freeBond", () => this.#p.freeBond());
-    for (const jobId of [...this.#candidates].sort((a, b) => (a < b ? -1 : 1))) {
-      this.#candidates.delete(jobId);
-      if (this.#state.job(jobId)) continue; // decided before (idempotent)
-      const offer = await this.#rpc("offer", () => chain.offer(jobId));
-      if (!offer) continue;
-      const capacity = this.#capacity(freeBond);
+    const ordered = [...this.#candidates.values()].sort((a, b) => (a.jobId < b.jobId ? -1 : 1));
+    for (const offer of ordered) {
+      const jobId = offer.jobId;
+      const key = jobId.toString();
+      if (this.#state.job(jobId)) {
+        this.#candidates.delete(key); // decided before (idempotent)
+        continue;
+      }
       const d = decideTake({
         node: profile,
         nodeId: chain.nodeId,
         offer,
-        capacity,
+        capacity: this.#capacity(freeBond),
         now,
         marginSeconds: config.marginSeconds,
       });
       if (!d.take) {
-        logger.debug({ jobId: jobId.toString(), reasons: d.reasons }, "declined job");
-        if (d.reasons.includes("no-free-slot") && d.reasons.length === 1) {
-          this.#p.emit("resource-low", { resource: "slots", jobId: jobId.toString() });
-          this.#candidates.add(jobId); // reconsider when a slot frees up
+        if (d.reasons.length === 1 && d.reasons[0] === "no-free-slot") {
+          // Busy, not unwilling: keep it for a later tick, while its window is open.
+          this.#p.emit("resource-low", { resource: "job-slots", jobId: key });
           break;
         }
+        this.#candidates.delete(key);
+        logger.debug({ jobId: key, reasons: d.reasons }, "declined job");
         continue;
       }
-      try {
-        await this.#rpc("take", () => chain.take(jobId));
-      } catch (e) {
-        // Someone else filled the slot or the job ended: not ours, not an error of the worker.
-        logger.info({ jobId: jobId.toString(), err: describe(e) }, "could not take a slot");
-        continue;
-      }
-      this.#offers.set(jobId.toString(), offer);
-      this.#state.update(jobId, { step: "claimed" });
-      this.#stats.taken++;
-      this.#p.emit("job-claimed", { jobId: jobId.toString(), quote: d.quote.toString() });
-      this.#startExecution(offer);
+      this.#candidates.delete(key);
+      this.#offers.set(key, offer);
+      this.#state.update(jobId, { step: "accepted" });
+      logger.info({ jobId: key, quote: d.quote.toString(), level: offer.verification }, "accepted job");
+      // The protocol steps (take → execute → report, or execute → commit → reveal) follow in #advance.
+      await this.#advance(jobId, now);
     }
   }
 
   #startExecution(offer: OfferDetails): void {
     const key = offer.jobId.toString();
-    if (this.#running.has(key)) return;
+    if (this.#running.has(key) || this.#stopping) return;
     const abort = new AbortController();
     const { logger, runner } = this.#p;
     this.#p.emit("job-started", { jobId: key });
     const promise = (async () => {
       try {
         const r = await runner.run(offer, abort.signal);
-        const result = this.#p.config.dishonestCorruptDigest ? { ...r, digest: corrupt(r.digest) } : r;
-        this.#results.set(key, result);
-        this.#state.update(offer.jobId, { step: "executed", digest: result.digest });
-        logger.info({ jobId: key, digest: result.digest, wallMs: r.usage.wallMs }, "job executed");
+        const digest = this.#p.config.dishonestCorruptDigest ? corrupt(r.digest) : r.digest;
+        this.#outputs.set(key, r.output);
+        this.#state.update(offer.jobId, {
+          step: "executed",
+          digest,
+          usage: {
+            wallMs: String(Math.ceil(r.usage.wallMs)),
+            cpuMs: String(Math.ceil(r.usage.cpuMs)),
+            peakMemory: String(Math.ceil(r.usage.peakMemoryBytes)),
+          },
+        });
+        logger.info({ jobId: key, digest, wallMs: r.usage.wallMs, exitCode: r.exitCode }, "job executed");
       } catch (e) {
         if (abort.signal.aborted) return;
-        // A spec with the wrong hash, or a sandbox failure that produced no output: refuse;
-        // the protocol treats us as a no-show, which is what we are.
+        // A spec whose hash does not match, or a sandbox that produced nothing: refuse. At
+        // strict+ nothing is locked yet; at basic/standard the slot becomes a no-show.
         logger.warn({ jobId: key, err: describe(e) }, "job refused");
         this.#state.update(offer.jobId, { step: "refused", note: describe(e) });
       } finally {
@@ -300,103 +306,135 @@ export class WorkerDaemon {
     return o;
   }
 
+  /** Result URI and invoice, fixed before the seal (which binds both). */
+  async #publish(jobId: bigint, offer: OfferDetails): Promise<{ resultURI: string; invoice: bigint }> {
+    const rec = this.#state.job(jobId)!;
+    if (rec.resultUri !== undefined && rec.invoice !== undefined)
+      return { resultURI: rec.resultUri, invoice: BigInt(rec.invoice) };
+    const output = this.#outputs.get(jobId.toString());
+    if (!output) throw new Error("output lost before it was published (worker restarted mid-job)");
+    const resultURI = await this.#p.publisher.publish(jobId, output, offer);
+    const invoice = invoiceAmount(
+      this.#p.profile.prices,
+      offer.requirements,
+      Math.ceil(Number(rec.usage?.wallMs ?? "0") / 1000),
+      this.#p.profile.jobsCompleted,
+      offer.pricePerNode,
+    );
+    this.#state.update(jobId, { resultUri: resultURI, invoice: invoice.toString() });
+    return { resultURI, invoice };
+  }
+
   async #advance(jobId: bigint, now: number): Promise<void> {
     const key = jobId.toString();
     const { chain, logger } = this.#p;
     const rec = this.#state.job(jobId)!;
-    const onChain = await this.#rpc("held", () => chain.held(jobId));
-    const executed = rec.steps.executed !== undefined;
-    const held = {
-      ...onChain,
-      mySlot: {
-        executed,
-        committed: onChain.mySlot.committed,
-        revealed: onChain.mySlot.revealed,
-      },
-    };
+    const onChain = await this.#rpc("held", () => chain.held(jobId, rec.slot));
+    const held = { ...onChain, mySlot: { ...onChain.mySlot, executed: rec.steps.executed !== undefined } };
     const step = nextStep(held, now);
     if (step === "done") {
-      this.#results.delete(key);
-      const final = onChain.status === "settled" ? "settled" : "expired";
-      this.#state.update(jobId, { step: final, note: onChain.status });
-      if (onChain.status === "settled" && (rec.steps.revealed || rec.steps.reported)) {
+      this.#outputs.delete(key);
+      this.#state.update(jobId, { step: "settled", note: onChain.status });
+      if (rec.steps.revealed || rec.steps.reported) {
         this.#stats.completed++;
         this.#p.emit("job-completed", { jobId: key, digest: rec.digest });
       }
-      await this.#maybeWithdraw();
+      this.#withdrawDue = true;
       return;
     }
+    if (step === "wait") return;
     const offer = await this.#offerOf(jobId);
     if (!offer) return;
     switch (step) {
-      case "execute": {
-        if (!this.#running.has(key) && !this.#stopping) this.#startExecution(offer);
-        return;
-      }
-      case "commit": {
-        if (this.#state.done(jobId, "committed")) return;
-        const digest = rec.digest as Hex;
-        const salt = (rec.salt as Hex | undefined) ?? this.#p.prover.salt();
-        // Persist the salt BEFORE sending: a crash after the commit must still be able to reveal.
-        this.#state.update(jobId, { salt });
-        await this.#rpc("commit", () => chain.commit(jobId, this.#p.prover.seal(jobId, digest, salt)));
-        this.#state.update(jobId, { step: "committed" });
-        logger.info({ jobId: key }, "committed");
-        return;
-      }
-      case "reveal":
-      case "report": {
-        if (this.#state.done(jobId, step === "reveal" ? "revealed" : "reported")) return;
-        if (step === "reveal" && this.#p.config.dishonestNeverReveal) return;
-        const result = this.#results.get(key);
-        const resultURI =
-          rec.resultUri ?? (result ? await this.#p.publisher.publish(jobId, result.output, offer) : "");
-        const invoice = result
-          ? invoiceAmount(
-              this.#p.profile.prices,
-              offer.requirements,
-              Math.ceil(result.usage.wallMs / 1000),
-              this.#p.profile.jobsCompleted,
-              offer.pricePerNode,
-            )
-          : BigInt(rec.invoice ?? offer.pricePerNode);
-        const receipt = result ? await this.#p.prover.receipt(offer, result, resultURI) : undefined;
-        this.#state.update(jobId, { resultUri: resultURI, invoice: invoice.toString() });
-        const digest = rec.digest as Hex;
-        if (step === "reveal") {
-          const salt = rec.salt as Hex;
-          await this.#rpc("reveal", () => chain.reveal(jobId, { digest, salt, invoice, resultURI, receipt }));
-          this.#state.update(jobId, { step: "revealed" });
-        } else {
-          await this.#rpc("report", () => chain.report(jobId, { digest, invoice, resultURI, receipt }));
-          this.#state.update(jobId, { step: "reported" });
-        }
-        this.#results.delete(key);
-        logger.info({ jobId: key, invoice: invoice.toString() }, step === "reveal" ? "revealed" : "reported");
-        return;
-      }
-      case "settle":
-      case "expire": {
+      case "take": {
+        if (this.#stopping) return;
         try {
-          await this.#rpc(step, () => (step === "settle" ? chain.settle(jobId) : chain.expire(jobId)));
-          logger.info({ jobId: key }, step === "settle" ? "settled job" : "expired job");
+          const slot = await this.#rpc("takeSlot", () => chain.take(jobId));
+          this.#state.update(jobId, { step: "claimed", slot });
+          this.#stats.taken++;
+          this.#p.emit("job-claimed", { jobId: key, slot });
+          this.#startExecution(offer);
         } catch (e) {
-          // Another worker got there first (the job is final now): the next tick sees 'done'.
-          logger.debug({ jobId: key, err: describe(e) }, `${step} not needed`);
+          if (!isRevert(e)) throw e;
+          // Filled or closed under us: not ours. Nothing was locked.
+          this.#state.update(jobId, { step: "abandoned", note: describe(e) });
+        }
+        return;
+      }
+      case "execute":
+        this.#startExecution(offer);
+        return;
+      case "commit": {
+        const { resultURI, invoice } = await this.#publish(jobId, offer);
+        const salt = (rec.salt as Hex | undefined) ?? this.#p.prover.salt();
+        // Persist the salt BEFORE sending: a worker killed after the commit can still reveal.
+        this.#state.update(jobId, { salt });
+        const seal = this.#p.prover.seal(jobId, rec.digest as Hex, resultURI, invoice, salt);
+        try {
+          const slot = await this.#rpc("commit", () => chain.commit(jobId, seal));
+          this.#state.update(jobId, { step: "committed", slot });
+          this.#stats.taken++;
+          this.#p.emit("job-claimed", { jobId: key, slot });
+          logger.info({ jobId: key, slot }, "committed");
+        } catch (e) {
+          if (!isRevert(e)) throw e;
+          this.#state.update(jobId, { step: "abandoned", note: describe(e) });
+          logger.info({ jobId: key, err: describe(e) }, "could not commit (job full or closed)");
+        }
+        return;
+      }
+      case "reveal": {
+        if (this.#p.config.dishonestNeverReveal) return;
+        const { resultURI, invoice } = await this.#publish(jobId, offer);
+        const u = rec.usage ?? { wallMs: "0", cpuMs: "0", peakMemory: "0" };
+        const usage = { wallMs: BigInt(u.wallMs), cpuMs: BigInt(u.cpuMs), peakMemory: BigInt(u.peakMemory) };
+        const receiptSignature =
+          offer.verification >= 3
+            ? await this.#p.prover.receipt(offer, rec.digest as Hex, resultURI, usage)
+            : ("0x" as Hex);
+        const r = {
+          digest: rec.digest as Hex,
+          salt: rec.salt as Hex,
+          invoice,
+          resultURI,
+          usage,
+          receiptSignature,
+        };
+        await this.#rpc("reveal", () => chain.reveal(jobId, rec.slot!, r));
+        this.#state.update(jobId, { step: "revealed" });
+        logger.info({ jobId: key, invoice: invoice.toString() }, "revealed");
+        return;
+      }
+      case "report": {
+        const { resultURI, invoice } = await this.#publish(jobId, offer);
+        await this.#rpc("report", () =>
+          chain.report(jobId, { digest: rec.digest as Hex, invoice, resultURI }),
+        );
+        this.#state.update(jobId, { step: "reported" });
+        logger.info({ jobId: key, invoice: invoice.toString() }, "reported");
+        return;
+      }
+      case "settle": {
+        try {
+          await this.#rpc("settle", () => chain.settle(jobId));
+          logger.info({ jobId: key }, "settled job");
+        } catch (e) {
+          if (!isRevert(e)) throw e;
+          // Another worker got there first: the next tick sees it final.
+          logger.debug({ jobId: key, err: describe(e) }, "settle not needed");
         }
         return;
       }
       case "abandon": {
-        this.#results.delete(key);
+        this.#running.get(key)?.abort.abort(new Error("commit window closed"));
+        this.#outputs.delete(key);
         this.#state.update(jobId, {
           step: "abandoned",
-          note: "commit window closed before execution finished",
+          note: "job filled or closed before this node could take part",
         });
-        logger.warn({ jobId: key }, "abandoned job (commit window closed)");
+        logger.info({ jobId: key }, "abandoned job");
         return;
       }
-      case "wait":
-        return;
     }
   }
 
@@ -404,6 +442,8 @@ export class WorkerDaemon {
     const { chain, config, logger } = this.#p;
     const token = this.#p.profile.prices.token;
     const bal = await this.#rpc("balance", () => chain.balance(token));
+    // Payouts are held through the challenge window: keep checking until they are withdrawable.
+    this.#withdrawDue = this.#state.openJobs().length > 0 || bal > 0n;
     if (bal === 0n || bal < config.withdrawThreshold) return;
     try {
       const paid = await this.#rpc("withdraw", () => chain.withdraw(token));
@@ -433,6 +473,11 @@ function corrupt(digest: Hex): Hex {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A contract revert (an answer), as opposed to a transport failure. */
+function isRevert(e: unknown): boolean {
+  return !isTransient(e) && /revert|JobMarket[A-Z]|NodeRegistry[A-Z]/i.test(`${describe(e)} ${String(e)}`);
 }
 
 function describe(e: unknown): string {

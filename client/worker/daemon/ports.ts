@@ -14,6 +14,8 @@ export type MarketEvent = {
   jobId: bigint;
   blockNumber: bigint;
   logIndex: number;
+  /** The job's terms, for 'posted' (from JobPosted + JobSpec). */
+  offer?: OfferDetails | undefined;
   /** Amount credited, for 'paid'. */
   amount?: bigint | undefined;
   /** Token credited, for 'paid'. */
@@ -26,8 +28,14 @@ export type OfferDetails = JobOffer & {
   specURI: string;
   /** Verification level: 0 basic, 1 standard, 2 strict, 3 cryptographic. */
   verification: number;
-  /** The requester's account (receipts and encrypted outputs are bound to it). */
+  /** The requester's account. */
   requester: Hex;
+  /** Runtime code (0 wasm, 1 js, 2 process), as receipts sign it. */
+  runtimeCode: number;
+  /** The spec inline in calldata (empty when it lives at `specURI`). */
+  inlineSpec: Hex;
+  /** The requester's public key for encrypted outputs (empty = plaintext). */
+  encryptionKey: Hex;
 };
 
 /** What a finished execution hands to the protocol steps. */
@@ -50,23 +58,34 @@ export interface WorkerChain {
   /** Timestamp of the latest block (the chain's clock, not the machine's). */
   now(): Promise<number>;
   events(fromBlock: bigint, toBlock: bigint): Promise<MarketEvent[]>;
+  /** The job's terms (read back from its JobPosted/JobSpec logs), e.g. after a restart. */
   offer(jobId: bigint): Promise<OfferDetails | undefined>;
-  held(jobId: bigint): Promise<HeldJob>;
-  /** Takes a slot (basic/standard) or takes a slot and commits `seal` in one call (strict+). */
-  take(jobId: bigint, seal?: Hex): Promise<void>;
-  commit(jobId: bigint, seal: Hex): Promise<void>;
-  reveal(
-    jobId: bigint,
-    r: { digest: Hex; salt: Hex; invoice: bigint; resultURI: string; receipt?: Hex },
-  ): Promise<void>;
-  report(jobId: bigint, r: { digest: Hex; invoice: bigint; resultURI: string; receipt?: Hex }): Promise<void>;
+  /** The job's state and this node's slot `slot` (when it holds one); `executed` is left false. */
+  held(jobId: bigint, slot: number | undefined): Promise<HeldJob>;
+  /** Takes a slot (basic/standard); returns the slot index. */
+  take(jobId: bigint): Promise<number>;
+  /** Commits `seal`, taking a slot in the same call (strict+); returns the slot index. */
+  commit(jobId: bigint, seal: Hex): Promise<number>;
+  reveal(jobId: bigint, slot: number, r: RevealInput): Promise<void>;
+  report(jobId: bigint, r: { digest: Hex; invoice: bigint; resultURI: string }): Promise<void>;
+  /** settle(): decides a settleable job, or ends (refunds) one past its deadlines. */
   settle(jobId: bigint): Promise<void>;
-  expire(jobId: bigint): Promise<void>;
   /** Credited balance of the node's owner in `token` (what withdraw would pay). */
   balance(token: string): Promise<bigint>;
   withdraw(token: string): Promise<bigint>;
   heartbeat(): Promise<void>;
 }
+
+/** A reveal preimage with its cryptographic-level extras. */
+export type RevealInput = {
+  digest: Hex;
+  salt: Hex;
+  invoice: bigint;
+  resultURI: string;
+  usage: { wallMs: bigint; cpuMs: bigint; peakMemory: bigint };
+  /** EIP-712 Receipt signature (cryptographic level), else "0x". */
+  receiptSignature: Hex;
+};
 
 /** Fetches a job's spec, checks its hash, and runs it in the sandbox. */
 export interface JobRunner {
@@ -75,12 +94,12 @@ export interface JobRunner {
 
 /** Builds the cryptographic material of a result. */
 export interface ResultProver {
-  /** The commit seal binding node, job, digest and salt (the contract's formula). */
-  seal(jobId: bigint, digest: Hex, salt: Hex): Hex;
+  /** The commit seal (the contract's formula: chain, market, job, node, digest, URI, invoice, salt). */
+  seal(jobId: bigint, digest: Hex, resultURI: string, invoice: bigint, salt: Hex): Hex;
   /** A fresh random 32-byte salt. */
   salt(): Hex;
   /** The signed EIP-712 execution receipt (cryptographic level), or undefined when not needed. */
-  receipt(offer: OfferDetails, r: ExecutionResult, resultURI: string): Promise<Hex | undefined>;
+  receipt(offer: OfferDetails, digest: Hex, resultURI: string, usage: RevealInput["usage"]): Promise<Hex>;
 }
 
 /** Publishes an output where the requester can fetch it; returns the URI. */

@@ -21,6 +21,7 @@ import { join } from "node:path";
 
 /** Steps a job goes through on this node; each is done at most once. */
 export type JobStep =
+  | "accepted"
   | "claimed"
   | "executed"
   | "committed"
@@ -40,6 +41,10 @@ export type JobRecord = {
   digest?: string | undefined;
   /** Commit salt (0x…32 bytes), persisted before the commit is sent. */
   salt?: string | undefined;
+  /** This node's slot index in the job, once it holds one. */
+  slot?: number | undefined;
+  /** Measured usage (decimal strings): wall ms, CPU ms, peak memory bytes. */
+  usage?: { wallMs: string; cpuMs: string; peakMemory: string } | undefined;
   /** Result URI handed to the requester (data: or http:). */
   resultUri?: string | undefined;
   /** Invoice in token base units (decimal string). */
