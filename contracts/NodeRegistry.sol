@@ -121,7 +121,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         Prices calldata prices,
         bytes32 metadataHash,
         string calldata metadataURI
-    ) external payable override whenNotPaused nonReentrant returns (uint64 nodeId) {
+    ) external payable override whenNotPaused returns (uint64 nodeId) {
         if (signer == address(0)) revert NodeRegistryZeroSigner();
         uint16 bondTokenId = _allowedTokenId(bondToken);
         uint16 payTokenId = prices.token == bondToken ? bondTokenId : _allowedTokenId(prices.token);
@@ -142,7 +142,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         emit NodeRegistered(nodeId, msg.sender, signer, bondToken, metadataHash, metadataURI);
 
         if (bondAmount != 0) {
-            _addBond(nodeId, node, bondToken, bondAmount);
+            _addBondGuarded(nodeId, node, bondToken, bondAmount);
         } else if (msg.value != 0) {
             revert NodeRegistryValueMismatch(0, msg.value);
         }
@@ -509,6 +509,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
 
     /// @inheritdoc INodeRegistry
     function setBondToken(address token, bool allowed, uint96 minBond) external override onlyOwner {
+        if (token == address(0) && !allowed) revert NodeRegistryEthAlwaysAllowed();
         TokenEntry memory entry = _tokenEntries[token];
         if (!entry.listed) {
             uint256 id = _tokens.length;
@@ -553,11 +554,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
     }
 
     function _allowedTokenId(address token) private view returns (uint16) {
-        if (token == address(0)) {
-            // ETH is id 0; it can be delisted like any token.
-            if (!_tokenEntries[address(0)].allowed) revert NodeRegistryTokenNotAllowed(address(0));
-            return 0;
-        }
+        // ETH is id 0 and always allowed (no storage read: this is on register's hot path).
+        if (token == address(0)) return 0;
         TokenEntry memory entry = _tokenEntries[token];
         if (!entry.allowed) revert NodeRegistryTokenNotAllowed(token);
         return entry.id;
@@ -581,6 +579,12 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         (uint256 word0, uint256 word1) = PricesPacking.pack(p, tokenId);
         if (word0 != node.prices0) node.prices0 = word0;
         if (word1 != node.prices1) node.prices1 = word1;
+    }
+
+    /// @dev `register` takes the reentrancy guard only when it moves funds: a bond-less registration
+    ///      has no external call, and any call back into a fund-moving function hits this guard.
+    function _addBondGuarded(uint64 nodeId, Node storage node, address token, uint96 amount) private nonReentrant {
+        _addBond(nodeId, node, token, amount);
     }
 
     /// @dev Takes `amount` of `token` into the node's bond. ETH must arrive as exactly `msg.value`;

@@ -119,6 +119,8 @@ interface INodeRegistry is INodeCollateral {
     error NodeRegistryZeroEpochLength();
     /// @notice Sending ETH to `to` failed.
     error NodeRegistryEthTransferFailed(address to, uint256 amount);
+    /// @notice ETH (address(0)) cannot be delisted; only its minimum bond can change.
+    error NodeRegistryEthAlwaysAllowed();
     /// @notice No more token ids are available (65,535 tokens).
     error NodeRegistryTooManyTokens();
 
@@ -252,7 +254,7 @@ interface INodeRegistry is INodeCollateral {
     function setJobMarket(address market) external;
 
     /// @notice Allow-lists (or delists) a bond token and sets its minimum bond. Admin only.
-    ///         `token` address(0) is ETH. Delisting stops new registrations and top-ups in the token;
+    ///         `token` address(0) is ETH, which is always allowed. Delisting stops new registrations and top-ups in the token;
     ///         nodes already bonded in it keep working and can always withdraw.
     /// @dev Emits `BondTokenSet`.
     function setBondToken(address token, bool allowed, uint96 minBond) external;

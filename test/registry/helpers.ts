@@ -1,0 +1,116 @@
+/**
+ * Shared fixtures for the registry and pool tests and the registry gas benchmark: sample
+ * capabilities and prices, and a deployment of NodeRegistry with its test tokens and a
+ * job-market harness (a real contract that forwards to the collateral hooks).
+ */
+import { parseEther, stringToHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
+import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
+
+/** Minimum ETH bond the fixture's registry requires for a node to be active. */
+export const MIN_BOND = parseEther("0.1");
+/** Unbonding delay of the fixture's registry (seconds). */
+export const UNBONDING_DELAY = 7 * 24 * 3600;
+/** Heartbeat epoch length of the fixture's registry (seconds). */
+export const EPOCH = 3600;
+
+/** A left-aligned, zero-padded bytes16 code such as a GPU model or region. */
+export function code16(text: string): Hex {
+  return stringToHex(text, { size: 16 });
+}
+
+/** The capabilities struct of a typical GPU node (overridable per field). */
+export function sampleCapabilities(over: Partial<Capabilities> = {}): Capabilities {
+  return {
+    gpuModel: code16("a100"),
+    gpuCount: 8,
+    gpuMemoryGB: 80,
+    gpuComputeCapability: 80,
+    gpuInterconnect: 1,
+    cpuArch: 0,
+    cpuCores: 64,
+    cpuThreads: 128,
+    cpuMHz: 3500,
+    memoryGB: 1024,
+    memoryType: 1,
+    memoryMHz: 4800,
+    storageType: 1,
+    storageGB: 8000,
+    storageIOPS: 1_000_000,
+    bandwidthMbps: 10_000,
+    latencyMs: 12,
+    region: code16("us-east-1"),
+    ...over,
+  };
+}
+
+/** The prices struct of a typical node, in ETH base units (overridable per field). */
+export function samplePrices(over: Partial<Prices> = {}): Prices {
+  return {
+    gpuHour: parseEther("0.001"),
+    cpuCoreHour: parseEther("0.00001"),
+    memoryGBHour: parseEther("0.000001"),
+    storageGBHour: 1_000_000n,
+    networkGB: parseEther("0.00002"),
+    perJob: parseEther("0.0001"),
+    minimumJob: parseEther("0.0002"),
+    token: zeroAddress,
+    ...over,
+  };
+}
+
+/** Mirrors the Solidity `Capabilities` struct. */
+export interface Capabilities {
+  gpuModel: Hex;
+  gpuCount: number;
+  gpuMemoryGB: number;
+  gpuComputeCapability: number;
+  gpuInterconnect: number;
+  cpuArch: number;
+  cpuCores: number;
+  cpuThreads: number;
+  cpuMHz: number;
+  memoryGB: number;
+  memoryType: number;
+  memoryMHz: number;
+  storageType: number;
+  storageGB: number;
+  storageIOPS: number;
+  bandwidthMbps: number;
+  latencyMs: number;
+  region: Hex;
+}
+
+/** Mirrors the Solidity `Prices` struct. */
+export interface Prices {
+  gpuHour: bigint;
+  cpuCoreHour: bigint;
+  memoryGBHour: bigint;
+  storageGBHour: bigint;
+  networkGB: bigint;
+  perJob: bigint;
+  minimumJob: bigint;
+  token: Address;
+}
+
+export const SAMPLE_METADATA_HASH: Hex = `0x${"ab".repeat(32)}`;
+export const SAMPLE_METADATA_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+export { zeroHash };
+
+/**
+ * Deploys NodeRegistry (admin = first wallet) with a MockERC20 allow-listed as a bond token,
+ * plus a JobMarketHarness (not yet set as the job market: tests decide).
+ */
+export async function deployRegistry(viem: HardhatViemHelpers) {
+  const [admin, alice, bob, carol, mallory] = await viem.getWalletClients();
+  const registry = await viem.deployContract("NodeRegistry", [
+    admin.account.address,
+    MIN_BOND,
+    UNBONDING_DELAY,
+    EPOCH,
+  ]);
+  const token = await viem.deployContract("MockERC20", ["Mock USD", "mUSD", 6]);
+  await registry.write.setBondToken([token.address, true, 100_000_000n]);
+  const harness = await viem.deployContract("JobMarketHarness", [registry.address]);
+  const publicClient = await viem.getPublicClient();
+  return { registry, token, harness, publicClient, admin, alice, bob, carol, mallory };
+}
