@@ -1,0 +1,161 @@
+/**
+ * Bubblewrap: detecting it and building its command line. The sandbox filesystem is
+ * minimal (NOT the brief's `--ro-bind / /`, which would expose every host file read-only):
+ * /usr read-only with the usual /bin /lib symlinks, a few /etc files, fresh /dev and /proc,
+ * size-limited tmpfs at /tmp and /work, plus the read-only binds a runtime asks for.
+ * New pid, net, ipc, uts and cgroup namespaces; the job's environment only.
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { accessSync, constants as fsConstants } from "node:fs";
+import { BubblewrapMissingError } from "./errors.ts";
+
+/** Where bwrap is looked for when no path is given. */
+export const DEFAULT_BWRAP_PATHS = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"];
+
+const probes = new Map<string, Promise<string>>();
+
+function locate(explicit?: string): string {
+  const candidates = explicit ? [explicit] : DEFAULT_BWRAP_PATHS;
+  for (const path of candidates) {
+    try {
+      accessSync(path, fsConstants.X_OK);
+      return path;
+    } catch {
+      // Next candidate.
+    }
+  }
+  throw new BubblewrapMissingError(candidates.join(", "), "not found or not executable");
+}
+
+/**
+ * Finds bwrap and proves it can build the namespaces the sandbox uses (cached per path).
+ * Also checks `prlimit` and `setpriv` (util-linux), which the process runtime needs.
+ *
+ * @returns the bwrap path.
+ * @throws {BubblewrapMissingError}
+ * @example
+ * ```ts
+ * import { assertBubblewrap } from "sandrun/client/worker/sandbox/bwrap.ts";
+ * const bwrap = await assertBubblewrap(); // "/usr/bin/bwrap"
+ * ```
+ */
+export function assertBubblewrap(explicit?: string): Promise<string> {
+  const key = explicit ?? "";
+  let probe = probes.get(key);
+  if (!probe) {
+    probe = (async () => {
+      const path = locate(explicit);
+      const args = [
+        ...baseArgs({ scratchBytes: 1 << 20, binds: [], env: {} }),
+        "/bin/sh",
+        "-c",
+        "command -v prlimit >/dev/null && command -v setpriv >/dev/null",
+      ];
+      await new Promise<void>((resolve, reject) => {
+        execFile(path, args, { env: {}, timeout: 10_000 }, (error, _out, stderr) => {
+          if (error) {
+            reject(
+              new BubblewrapMissingError(
+                path,
+                `probe failed (${stderr.trim() || error.message}); prlimit and setpriv are needed too`,
+              ),
+            );
+          } else resolve();
+        });
+      });
+      return path;
+    })();
+    probes.set(key, probe);
+    // A failed probe is not cached forever: the operator may install bwrap and retry.
+    probe.catch(() => probes.delete(key));
+  }
+  return probe;
+}
+
+/** A host path made visible read-only inside the sandbox. */
+export type BwrapBind = { source: string; target: string };
+
+/** Options of {@link baseArgs}. */
+export type BwrapOptions = {
+  /** Size of the /work and /tmp tmpfs mounts, bytes each. */
+  scratchBytes: number;
+  binds: BwrapBind[];
+  /** The job's whole environment. */
+  env: Record<string, string>;
+};
+
+/** The bwrap arguments before the command; see the module comment for what they mean. */
+export function baseArgs(o: BwrapOptions): string[] {
+  const args = [
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    "--die-with-parent",
+    "--new-session",
+    "--hostname",
+    "sandbox",
+    "--ro-bind",
+    "/usr",
+    "/usr",
+    "--symlink",
+    "usr/bin",
+    "/bin",
+    "--symlink",
+    "usr/sbin",
+    "/sbin",
+    "--symlink",
+    "usr/lib",
+    "/lib",
+    "--symlink",
+    "usr/lib64",
+    "/lib64",
+    "--perms",
+    "0755",
+    "--dir",
+    "/etc",
+    "--ro-bind-try",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.cache",
+    // Node reads its OpenSSL config at start-up; public certificates only.
+    "--ro-bind-try",
+    "/etc/ssl",
+    "/etc/ssl",
+    "--ro-bind-try",
+    "/etc/alternatives",
+    "/etc/alternatives",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+    "--perms",
+    "1777",
+    "--size",
+    String(o.scratchBytes),
+    "--tmpfs",
+    "/tmp",
+    "--perms",
+    "1777",
+    "--size",
+    String(o.scratchBytes),
+    "--tmpfs",
+    "/work",
+  ];
+  for (const bind of o.binds) args.push("--ro-bind", bind.source, bind.target);
+  args.push("--chdir", "/work", "--clearenv");
+  for (const [name, value] of Object.entries(o.env)) args.push("--setenv", name, value);
+  return args;
+}
+
+/** Drops to nobody with no capabilities and no way to regain privileges. */
+export const DROP_PRIVILEGES = [
+  "setpriv",
+  "--reuid=65534",
+  "--regid=65534",
+  "--clear-groups",
+  "--inh-caps=-all",
+  "--bounding-set=-all",
+  "--no-new-privs",
+];

@@ -1,0 +1,120 @@
+/**
+ * Reading processes from Linux /proc: the tree under a pid, its resident memory and CPU.
+ * The watchdog samples this every few ms; it is how a limit on a whole process tree is
+ * enforced without cgroups (which are not available everywhere).
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+
+/** The fields of /proc/<pid>/stat the sandbox uses. */
+export type ProcStat = {
+  pid: number;
+  ppid: number;
+  /** utime + stime + cutime + cstime in clock ticks: the process and its reaped children. */
+  cpuTicks: number;
+  /** Resident set, KiB. */
+  rssKb: number;
+};
+
+let pageKb = 0;
+let ticksPerSecond = 0;
+
+function constants(): { pageKb: number; ticksPerSecond: number } {
+  if (pageKb === 0) {
+    const conf = (name: string, fallback: number): number => {
+      try {
+        const value = Number(execFileSync("getconf", [name], { encoding: "utf8" }).trim());
+        return Number.isFinite(value) && value > 0 ? value : fallback;
+      } catch {
+        return fallback;
+      }
+    };
+    pageKb = conf("PAGESIZE", 4096) / 1024;
+    ticksPerSecond = conf("CLK_TCK", 100);
+  }
+  return { pageKb, ticksPerSecond };
+}
+
+/** Milliseconds per clock tick of /proc CPU counters (10 ms at the usual 100 Hz). */
+export function msPerTick(): number {
+  return 1000 / constants().ticksPerSecond;
+}
+
+/**
+ * Parses one /proc/<pid>/stat line (as the kernel prints it, or as `cat` copies it).
+ * The command name may contain spaces and parentheses, so fields are read after the last ')'.
+ */
+export function parseStatLine(line: string): ProcStat | undefined {
+  const open = line.indexOf("(");
+  const close = line.lastIndexOf(")");
+  if (open < 0 || close < open) return undefined;
+  const pid = Number(line.slice(0, open).trim());
+  // Index 0 is field 3 (state) of proc(5).
+  const f = line.slice(close + 2).split(" ");
+  const n = (field: number) => Number(f[field - 3] ?? "NaN");
+  const cpuTicks = n(14) + n(15) + n(16) + n(17);
+  const rssKb = n(24) * constants().pageKb;
+  if (!Number.isFinite(pid) || !Number.isFinite(cpuTicks)) return undefined;
+  return { pid, ppid: n(4), cpuTicks, rssKb: Math.max(0, rssKb) };
+}
+
+/** Every process visible in /proc (processes vanishing mid-scan are skipped). */
+export function scanProcesses(): Map<number, ProcStat> {
+  const out = new Map<number, ProcStat>();
+  let names: string[];
+  try {
+    names = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    try {
+      const stat = parseStatLine(readFileSync(`/proc/${name}/stat`, "utf8"));
+      if (stat) out.set(stat.pid, stat);
+    } catch {
+      // The process exited between readdir and read.
+    }
+  }
+  return out;
+}
+
+/** The pids of `root` and all its descendants in a scan. */
+export function treeOf(root: number, all: Map<number, ProcStat>): ProcStat[] {
+  const children = new Map<number, number[]>();
+  for (const stat of all.values()) {
+    const list = children.get(stat.ppid);
+    if (list) list.push(stat.pid);
+    else children.set(stat.ppid, [stat.pid]);
+  }
+  const out: ProcStat[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    const stat = all.get(pid);
+    if (!stat) continue;
+    out.push(stat);
+    for (const child of children.get(pid) ?? []) stack.push(child);
+  }
+  return out;
+}
+
+/** One sample of a process tree. */
+export type TreeSample = { processes: number; rssKb: number; cpuMs: number };
+
+/**
+ * Samples the tree under `root`: number of processes, summed resident memory, and CPU
+ * (each live process's own plus its reaped children's, so exited descendants count too).
+ */
+export function sampleTree(root: number): TreeSample {
+  const tree = treeOf(root, scanProcesses());
+  let rssKb = 0;
+  let ticks = 0;
+  for (const p of tree) {
+    rssKb += p.rssKb;
+    ticks += p.cpuTicks;
+  }
+  return { processes: tree.length, rssKb, cpuMs: ticks * msPerTick() };
+}

@@ -1,0 +1,126 @@
+/**
+ * Checks and rewrites a WebAssembly binary before it runs: only WASI preview1 imports, one
+ * non-shared 32-bit memory defined by the module (not imported), and that memory's maximum
+ * lowered to the job's memory limit. The engine then refuses every `memory.grow` past the
+ * limit (it returns -1), which is exact enforcement rather than a watchdog.
+ * @module
+ */
+
+/** Bytes in one WebAssembly page. */
+export const WASM_PAGE = 65536;
+
+/** The module, ready to run, and what was checked. */
+export type PreparedModule = { bytes: Uint8Array; maxPages: number; initialPages: number };
+
+/** Thrown for modules the sandbox will not run; `message` is the one-line reason. */
+export class WasmModuleRejected extends Error {
+  override name = "WasmModuleRejected";
+}
+
+class Reader {
+  offset: number;
+  readonly bytes: Uint8Array;
+  constructor(bytes: Uint8Array, offset = 0) {
+    this.bytes = bytes;
+    this.offset = offset;
+  }
+  byte(): number {
+    if (this.offset >= this.bytes.length) throw new WasmModuleRejected("truncated module");
+    return this.bytes[this.offset++] as number;
+  }
+  u32(): number {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.byte();
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+      if (shift > 35) throw new WasmModuleRejected("malformed LEB128");
+    }
+    return result;
+  }
+  name(): string {
+    const length = this.u32();
+    const start = this.offset;
+    this.offset += length;
+    if (this.offset > this.bytes.length) throw new WasmModuleRejected("truncated name");
+    return new TextDecoder().decode(this.bytes.subarray(start, this.offset));
+  }
+}
+
+function leb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (value > 0) b |= 0x80;
+    out.push(b);
+  } while (value > 0);
+  return out;
+}
+
+/** Import modules a job may use. */
+export const ALLOWED_IMPORT_MODULES = ["wasi_snapshot_preview1"];
+
+/**
+ * Validates `bytes` and returns a copy whose memory maximum is at most `memoryMb` MiB.
+ *
+ * @throws {WasmModuleRejected} invalid module, foreign imports, imported/shared/64-bit or
+ *   multiple memories, an initial size above the limit, or no memory at all.
+ */
+export function prepareModule(bytes: Uint8Array, memoryMb: number): PreparedModule {
+  const source = bytes as Uint8Array<ArrayBuffer>;
+  if (!WebAssembly.validate(source)) throw new WasmModuleRejected("not a valid WebAssembly module");
+  const module = new WebAssembly.Module(source);
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (!ALLOWED_IMPORT_MODULES.includes(imp.module)) {
+      throw new WasmModuleRejected(`import ${imp.module}.${imp.name} is not allowed (WASI preview1 only)`);
+    }
+    if (imp.kind !== "function") {
+      throw new WasmModuleRejected(`import ${imp.module}.${imp.name} of kind ${imp.kind} is not allowed`);
+    }
+  }
+  const capPages = Math.floor((memoryMb * 1024 * 1024) / WASM_PAGE);
+  const r = new Reader(bytes, 8);
+  const parts: Uint8Array[] = [bytes.subarray(0, 8)];
+  let memories = 0;
+  let initialPages = 0;
+  while (r.offset < bytes.length) {
+    const start = r.offset;
+    const id = r.byte();
+    const size = r.u32();
+    const contentStart = r.offset;
+    const end = contentStart + size;
+    if (id !== 5) {
+      parts.push(bytes.subarray(start, end));
+      r.offset = end;
+      continue;
+    }
+    const count = r.u32();
+    if (count !== 1) throw new WasmModuleRejected(`${count} memories; exactly one is supported`);
+    memories = count;
+    const flags = r.byte();
+    if ((flags & ~1) !== 0) throw new WasmModuleRejected("shared or 64-bit memories are not supported");
+    const min = r.u32();
+    const max = flags & 1 ? r.u32() : Infinity;
+    if (min > capPages) {
+      throw new WasmModuleRejected(`initial memory ${min} pages is above the limit of ${capPages} pages`);
+    }
+    initialPages = min;
+    const newMax = Math.min(max, capPages);
+    const content = [...leb(1), 0x01, ...leb(min), ...leb(newMax)];
+    parts.push(Uint8Array.from([5, ...leb(content.length), ...content]));
+    r.offset = end;
+  }
+  if (memories === 0)
+    throw new WasmModuleRejected("the module defines no memory (WASI needs an exported memory)");
+  const total = parts.reduce((n, part) => n + part.length, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return { bytes: out, maxPages: capPages, initialPages };
+}
