@@ -234,8 +234,8 @@ export type HeldJob = {
   revealDeadline: number;
   /** Every slot is taken (at strict+: every slot committed, so reveals open early). */
   full: boolean;
-  /** Every taken slot has revealed/reported and no more can be taken: settle() decides it now. */
-  settleable: boolean;
+  /** At least one slot is taken and every taken slot has revealed/reported. */
+  allRevealed: boolean;
   mySlot: {
     /** The local execution has finished and its digest is known. */
     executed: boolean;
@@ -275,27 +275,24 @@ export type NextStep =
 export function nextStep(job: HeldJob, now: number): NextStep {
   if (job.status !== "open") return "done";
   const s = job.mySlot;
-  const afterReveal = now >= job.revealDeadline;
+  // The contract accepts commits/slots while block.timestamp <= commitDeadline, opens reveals
+  // when every slot is taken or block.timestamp > commitDeadline, and accepts reveals/reports
+  // while block.timestamp <= revealDeadline. The next block is at least now + 1.
+  const next = now + 1;
+  const slotsOpen = !job.full && next <= job.commitDeadline;
+  const commitClosed = job.full || next > job.commitDeadline;
+  const resultsOpen = next <= job.revealDeadline;
+  if (!s.taken && !slotsOpen) return "abandon";
   if (job.verification >= 2) {
-    if (!s.taken) {
-      if (now + 1 >= job.commitDeadline || job.full) return "abandon";
-      return s.executed ? "commit" : "execute";
-    }
+    if (!s.taken) return s.executed ? "commit" : "execute";
     if (!s.revealed) {
-      const commitClosed = job.full || now >= job.commitDeadline;
       if (!commitClosed) return "wait";
-      if (now + 1 < job.revealDeadline) return "reveal";
+      if (resultsOpen) return "reveal";
     }
   } else {
-    if (!s.taken) {
-      if (now + 1 >= job.commitDeadline || job.full) return "abandon";
-      return "take";
-    }
-    if (!s.revealed) {
-      if (!s.executed) return now + 1 < job.revealDeadline ? "execute" : "settle";
-      if (now + 1 < job.revealDeadline) return "report";
-    }
+    if (!s.taken) return "take";
+    if (!s.revealed && resultsOpen) return s.executed ? "report" : "execute";
   }
-  if (job.settleable || afterReveal) return "settle";
-  return "wait";
+  const settleable = (job.allRevealed && commitClosed) || next > job.revealDeadline;
+  return settleable ? "settle" : "wait";
 }

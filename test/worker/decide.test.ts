@@ -183,7 +183,7 @@ describe("worker/decide: nextStep", () => {
     commitDeadline: 100,
     revealDeadline: 200,
     full: false,
-    settleable: false,
+    allRevealed: false,
     mySlot: { executed: false, taken: false, revealed: false },
   };
   const slot = (s: Partial<HeldJob["mySlot"]>, j: Partial<HeldJob> = {}) => ({
@@ -202,20 +202,25 @@ describe("worker/decide: nextStep", () => {
 
   it("strict: abandons (nothing locked) when the job fills up or closes before it could commit", () => {
     expect(nextStep(slot({ executed: true }, { full: true }), 10)).to.equal("abandon");
-    expect(nextStep(slot({ executed: true }), 99)).to.equal("abandon");
+    expect(nextStep(slot({ executed: true }), 99)).to.equal("commit"); // next block at 100 <= deadline
+    expect(nextStep(slot({ executed: true }), 100)).to.equal("abandon");
     expect(nextStep(slot({ executed: false }), 150)).to.equal("abandon");
   });
 
-  it("strict: never reveals at or after the reveal deadline; settles (the refund path) instead", () => {
+  it("strict: reveals only after the commit deadline (next block > deadline), never after the reveal deadline", () => {
     const committed = slot({ executed: true, taken: true });
-    expect(nextStep(committed, 198)).to.equal("reveal");
-    expect(nextStep(committed, 199)).to.equal("wait");
-    expect(nextStep(committed, 200)).to.equal("settle");
+    expect(nextStep(committed, 99)).to.equal("wait");
+    expect(nextStep(committed, 100)).to.equal("reveal");
+    expect(nextStep(committed, 199)).to.equal("reveal");
+    expect(nextStep(committed, 200)).to.equal("settle"); // the refund/slash path, open to anyone
   });
 
-  it("settles as soon as the job is settleable, and stops once it is final", () => {
-    const done = slot({ executed: true, taken: true, revealed: true }, { settleable: true });
-    expect(nextStep(done, 150)).to.equal("settle");
+  it("settles as soon as the job is decided, and stops once it is final", () => {
+    const done = slot({ executed: true, taken: true, revealed: true }, { allRevealed: true, full: true });
+    expect(nextStep(done, 50)).to.equal("settle");
+    const partial = slot({ executed: true, taken: true, revealed: true }, { allRevealed: true });
+    expect(nextStep(partial, 50)).to.equal("wait"); // more slots may still be taken
+    expect(nextStep(partial, 100)).to.equal("settle");
     expect(nextStep(slot({ executed: true, taken: true, revealed: true }), 150)).to.equal("wait");
     expect(nextStep({ ...done, status: "settled" }, 150)).to.equal("done");
     expect(nextStep({ ...done, status: "cancelled" }, 150)).to.equal("done");

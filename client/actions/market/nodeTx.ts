@@ -1,0 +1,27 @@
+/**
+ * Shared plumbing of the node-side market actions: the ABIs reverts are decoded against and
+ * the slot index read back from a transaction's `SlotTaken` log.
+ */
+import { parseEventLogs, type Abi, type TransactionReceipt } from "viem";
+import { jobMarketAbi } from "../../abis/generated/JobMarket.ts";
+import { nodeRegistryAbi } from "../../abis/generated/NodeRegistry.ts";
+import { TransactionFailedError } from "../../errors/input.ts";
+
+/** ABIs a node-side market call's revert may come from (the market, or the registry it calls). */
+export const marketErrorAbis: readonly Abi[] = [jobMarketAbi, nodeRegistryAbi];
+
+/**
+ * The slot `nodeId` took in `jobId`, from the receipt's `SlotTaken` event.
+ *
+ * @throws {TransactionFailedError} when the receipt has no such event.
+ * @example
+ * ```ts
+ * const slot = slotFromReceipt(receipt, 1n, 2n);
+ * ```
+ */
+export function slotFromReceipt(receipt: TransactionReceipt, jobId: bigint, nodeId: bigint): number {
+  const logs = parseEventLogs({ abi: jobMarketAbi, eventName: "SlotTaken", logs: receipt.logs });
+  const mine = logs.find((l) => l.args.jobId === jobId && l.args.nodeId === nodeId);
+  if (!mine) throw new TransactionFailedError(receipt.transactionHash, "SlotTaken event not found");
+  return mine.args.slot;
+}
