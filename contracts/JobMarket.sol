@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IJobMarket} from "./interfaces/IJobMarket.sol";
+import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
+import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
+import {VerificationLevel} from "./types/Policy.sol";
+import {Job, JobStatus, JobRequest, Reveal, SignedCommit, SignedReport, RevealItem, JobSubmission, SettlementRecord, JobView, SlotView, Dispute} from "./types/Job.sol";
+import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
+import {JobMessages} from "./libraries/JobMessages.sol";
+import {JobMarketBase} from "./JobMarketBase.sol";
+
+/// @title Sandrun job market
+/// @notice Escrow, slots, commit-reveal, the six consensus strategies, settlement with slashing,
+///         pull payments with a challenge-window hold, and disputes decided by an arbiter.
+/// @dev The entry point and the address everyone uses. `postJobs`, `submitBatch`, `settle` and
+///      the dispute functions run in JobMarketExtension through delegatecall (same storage), which
+///      keeps both contracts under the 24 KiB limit. See JobMarketBase for the conservation invariant.
+contract JobMarket is JobMarketBase, IJobMarket {
+    using SlotRecord for uint256;
+
+    /// @notice Delegated code: settle and one-transaction batches (JobMarketSettlement).
+    address public immutable settlementModule;
+    /// @notice Delegated code: batch posting, carried and batched node steps, disputes (JobMarketExtension).
+    address public immutable extension;
+
+    /// @param nodes_ the node registry (collateral locks, slashes, reputation)
+    /// @param pools_ the pool registry (policy, membership)
+    /// @param settlementModule_ a JobMarketSettlement built for the same registries
+    /// @param extension_ a JobMarketExtension built for the same registries and settlement module
+    /// @param owner_ the admin (Ownable2Step)
+    /// @param treasury_ receives protocol fees
+    /// @param feeBps_ protocol fee in basis points, at most MAX_FEE_BPS
+    /// @param arbiter_ rules disputes (address(0) = disputes refused until one is set)
+    /// @param challengeWindow_ seconds payouts are held after settlement (0 = no hold, no disputes)
+    /// @param disputeDeposit_ ETH a disputer deposits
+    /// @param disputePeriod_ seconds an arbiter has to rule
+    constructor(
+        INodeCollateral nodes_,
+        IPoolMembership pools_,
+        address settlementModule_,
+        address extension_,
+        address owner_,
+        address treasury_,
+        uint16 feeBps_,
+        address arbiter_,
+        uint32 challengeWindow_,
+        uint96 disputeDeposit_,
+        uint32 disputePeriod_
+    ) JobMarketBase(nodes_, pools_, owner_) {
+        if (settlementModule_ == address(0) || extension_ == address(0)) revert JobMarketZeroAddress();
+        settlementModule = settlementModule_;
+        extension = extension_;
+        _setTreasury(treasury_);
+        _setFee(feeBps_);
+        _arbiter = arbiter_;
+        _setDisputeParams(challengeWindow_, disputeDeposit_, disputePeriod_);
+    }
+
+    /// @notice Accepts ETH only from the node registry (slashed collateral); anything else would be unattributed.
+    receive() external payable {
+        if (msg.sender != address(nodeRegistry)) revert JobMarketUnexpectedEth(msg.sender);
+    }
+
+    // ═════════════════════════════ posting ═════════════════════════════
+
+    /// @inheritdoc IJobMarket
+    function postJob(JobRequest calldata request) external payable whenNotPaused nonReentrant returns (uint256 jobId) {
+        uint256 escrow;
+        (jobId, escrow) = _post(request);
+        _collect(request.token, escrow, msg.value);
+    }
+
+    // ═════════════════════════════ node-sent steps ═════════════════════════════
+
+    /// @inheritdoc IJobMarket
+    function takeSlot(uint256 jobId, uint64 nodeId) external {
+        Job storage j = _openJob(jobId);
+        if (j.level >= VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
+        (, address owner, address signer) = _take(jobId, j, nodeId, 0, SlotRecord.TAKEN);
+        _requireNodeAccount(nodeId, owner, signer);
+    }
+
+    /// @inheritdoc IJobMarket
+    function report(uint256 jobId, uint64 nodeId, bytes32 digest, uint96 invoice, string calldata resultURI) external {
+        _report(jobId, nodeId, digest, invoice, resultURI, bytes(""));
+    }
+
+    /// @inheritdoc IJobMarket
+    function commit(uint256 jobId, uint64 nodeId, bytes32 seal) external {
+        Job storage j = _openJob(jobId);
+        if (j.level < VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
+        (uint8 slot, address owner, address signer) = _take(
+            jobId,
+            j,
+            nodeId,
+            SlotRecord.truncate(seal),
+            SlotRecord.TAKEN | SlotRecord.COMMITTED
+        );
+        _requireNodeAccount(nodeId, owner, signer);
+        emit ResultCommitted(jobId, nodeId, slot, seal);
+    }
+
+    /// @inheritdoc IJobMarket
+    function reveal(uint256 jobId, uint8 slot, Reveal calldata r) external {
+        _reveal(jobId, slot, r);
+    }
+
+    /// @inheritdoc IJobMarket
+    function withdraw(address token) external nonReentrant returns (uint256 amount) {
+        Balance memory b = _balances[msg.sender][token];
+        if (b.heldUntil != 0 && b.heldUntil <= block.timestamp) {
+            b.available += b.held;
+            b.held = 0;
+            b.heldUntil = 0;
+        }
+        amount = b.available;
+        if (amount == 0) revert JobMarketNothingToWithdraw(msg.sender, token);
+        b.available = 0;
+        _balances[msg.sender][token] = b;
+        emit Withdrawn(msg.sender, token, amount);
+        _send(token, msg.sender, amount);
+    }
+
+    // ═════════════════════════════ admin ═════════════════════════════
+
+    /// @notice Sets the protocol fee (basis points, at most MAX_FEE_BPS). Owner only. Applies to later settlements.
+    function setProtocolFee(uint16 feeBps) external onlyOwner {
+        _setFee(feeBps);
+    }
+
+    /// @notice Sets the account fees are credited to. Owner only.
+    function setTreasury(address treasury) external onlyOwner {
+        _setTreasury(treasury);
+    }
+
+    /// @notice Allows or disallows an ERC-20 for new jobs' escrow. Owner only. Never affects open jobs or balances.
+    function setTokenAllowed(address token, bool allowed) external onlyOwner {
+        if (token == address(0)) revert JobMarketZeroAddress();
+        _allowedTokens[token] = allowed;
+        emit TokenAllowed(token, allowed);
+    }
+
+    /// @notice Sets the arbiter of future disputes (open ones keep theirs). Owner only.
+    function setArbiter(address arbiter) external onlyOwner {
+        _arbiter = arbiter;
+        emit ArbiterChanged(arbiter);
+    }
+
+    /// @notice Sets the challenge window, the dispute deposit and the arbiter's ruling period. Owner only.
+    function setDisputeParams(uint32 challengeWindow, uint96 deposit, uint32 disputePeriod) external onlyOwner {
+        _setDisputeParams(challengeWindow, deposit, disputePeriod);
+    }
+
+    /// @notice Stops new posts. Owner only. Never blocks slots, reveals, settlement, refunds, disputes or withdrawals.
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    /// @notice Resumes new posts. Owner only.
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    // ═════════════════════════════ views ═════════════════════════════
+
+    /// @inheritdoc IJobMarket
+    function job(uint256 jobId) external view returns (JobView memory v) {
+        Job storage j = _jobs[jobId];
+        v.status = j.status;
+        v.poolId = j.poolId;
+        v.n = j.n;
+        v.strategy = j.strategy;
+        v.level = j.level;
+        v.taken = j.taken;
+        v.revealed = j.revealed;
+        v.directed = j.directed;
+        v.runtime = j.runtime;
+        v.commitDeadline = j.commitDeadline;
+        v.revealDeadline = j.revealDeadline;
+        v.token = j.token;
+        v.pricePerNode = j.pricePerNode;
+        v.specHash = j.specHash;
+        if (j.status == JobStatus.Open) {
+            v.requester = JobTerms.requester(j.terms);
+            v.collateralPerNode = JobTerms.collateralPerNode(j.terms);
+        } else {
+            v.settlementHash = j.terms;
+        }
+    }
+
+    /// @inheritdoc IJobMarket
+    function slotOf(uint256 jobId, uint8 slot) external view returns (SlotView memory v) {
+        uint256 rec = _slots[jobId][slot];
+        v.nodeId = rec.nodeId();
+        v.value = rec.value();
+        v.taken = rec.has(SlotRecord.TAKEN);
+        v.committed = rec.has(SlotRecord.COMMITTED);
+        v.revealed = rec.has(SlotRecord.REVEALED);
+        v.invoice = _invoices[jobId][slot];
+    }
+
+    /// @inheritdoc IJobMarket
+    function balanceOf(address account, address token) external view returns (uint256) {
+        Balance memory b = _balances[account][token];
+        return b.heldUntil != 0 && b.heldUntil <= block.timestamp ? uint256(b.available) + b.held : b.available;
+    }
+
+    /// @inheritdoc IJobMarket
+    function balanceDetails(
+        address account,
+        address token
+    ) external view returns (uint256 available, uint256 held, uint32 heldUntil) {
+        Balance memory b = _balances[account][token];
+        return (b.available, b.held, b.heldUntil);
+    }
+
+    /// @inheritdoc IJobMarket
+    function disputeOf(uint256 jobId) external view returns (Dispute memory) {
+        return _disputes[jobId];
+    }
+
+    /// @inheritdoc IJobMarket
+    function computeSeal(
+        uint256 jobId,
+        uint64 nodeId,
+        bytes32 digest,
+        string calldata resultURI,
+        uint96 invoice,
+        bytes32 salt
+    ) external view returns (bytes32) {
+        return JobMessages.seal(address(this), jobId, nodeId, digest, keccak256(bytes(resultURI)), invoice, salt);
+    }
+
+    /// @inheritdoc IJobMarket
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @notice Protocol parameters.
+    function params()
+        external
+        view
+        returns (
+            uint16 feeBps,
+            address treasury,
+            address arbiter,
+            uint32 challengeWindow,
+            uint96 disputeDeposit,
+            uint32 disputePeriod
+        )
+    {
+        return (_feeBps, _treasury, _arbiter, _challengeWindow, _disputeDeposit, _disputePeriod);
+    }
+
+    /// @notice Whether `token` may be used for new jobs' escrow (ETH always may).
+    function isTokenAllowed(address token) external view returns (bool) {
+        return token == address(0) || _allowedTokens[token];
+    }
+
+    /// @notice The id of the last posted job (jobs are numbered from 1).
+    function lastJobId() external view returns (uint256) {
+        return _lastJobId;
+    }
+
+    // ═════════════════════════════ delegated ═════════════════════════════
+
+    /// @inheritdoc IJobMarket
+    function postJobs(JobRequest[] calldata) external payable returns (uint256) {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function commitSigned(SignedCommit[] calldata) external {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function reportSigned(SignedReport[] calldata) external {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function revealBatch(RevealItem[] calldata) external {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function cancel(uint256) external {
+        _delegate(settlementModule);
+    }
+
+    /// @inheritdoc IJobMarket
+    function submitBatch(JobSubmission[] calldata) external {
+        _delegate(settlementModule);
+    }
+
+    /// @inheritdoc IJobMarket
+    function settle(uint256) external {
+        _delegate(settlementModule);
+    }
+
+    /// @inheritdoc IJobMarket
+    function raiseDispute(uint256, SettlementRecord calldata, string calldata) external payable {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function rule(uint256, bool, SettlementRecord calldata) external {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function finalizeDispute(uint256) external {
+        _delegate(extension);
+    }
+
+    /// @dev Settles in the settlement module when the step that just ran decided the job.
+    function _onDecided(uint256 jobId, Job storage) internal override {
+        _delegateSettle(settlementModule, jobId);
+    }
+
+    /// @dev Runs the current call in `module` on this contract's storage and returns its result verbatim.
+    function _delegate(address module) private {
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            switch ok
+            case 0 {
+                revert(0, returndatasize())
+            }
+            default {
+                return(0, returndatasize())
+            }
+        }
+    }
+}

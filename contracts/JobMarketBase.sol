@@ -1,0 +1,736 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IJobMarketEvents} from "./interfaces/IJobMarket.sol";
+import {IArbiter} from "./interfaces/IArbiter.sol";
+import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
+import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
+import {ConsensusStrategy, VerificationLevel, Outcome, PoolPolicy} from "./types/Policy.sol";
+import {Job, JobStatus, JobRequest, Reveal, SignedCommit, SignedReport, RevealItem, JobSubmission, NodeSubmission, SettlementRecord, JobView, SlotView, Dispute} from "./types/Job.sol";
+import {Consensus} from "./libraries/Consensus.sol";
+import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
+import {JobMessages} from "./libraries/JobMessages.sol";
+
+/// @title Storage and shared logic of the Sandrun job market
+/// @notice JobMarket (the entry point) and JobMarketExtension (the rarely used or heavy paths it
+///         delegatecalls) both inherit this contract, so they share one storage layout: the split
+///         exists only to keep each contract under the 24 KiB code-size limit.
+/// @dev Money conservation: for every token, the market's balance equals the escrow of open
+///      jobs (n * pricePerNode each) + every account's available and held balances + open dispute
+///      deposits (ETH). Settlement moves escrow into balances wei for wei; slashed collateral
+///      arrives from the node registry and is credited in the same call.
+///      Slashed collateral is split: half (rounded down) shared equally among the winners' owners,
+///      the rest (including rounding dust) to the requester; all to the requester when nobody won.
+abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, ReentrancyGuardTransient, EIP712 {
+    using SafeERC20 for IERC20;
+    using SlotRecord for uint256;
+
+    /// @notice Highest protocol fee: 10%.
+    uint16 public constant MAX_FEE_BPS = 1000;
+    /// @dev `settle(uint256)`.
+    bytes4 internal constant SETTLE_SELECTOR = bytes4(keccak256("settle(uint256)"));
+    /// @notice Longest commit or reveal window a job may ask for.
+    uint32 public constant MAX_WINDOW = 365 days;
+
+    /// @notice A node's per-token balance: one storage word.
+    struct Balance {
+        uint128 available;
+        uint96 held; // credited, withdrawable once heldUntil has passed
+        uint32 heldUntil;
+    }
+
+    /// @dev A taken slot during settlement.
+    struct SlotInfo {
+        uint64 nodeId;
+        bytes20 digest;
+        bool revealed;
+        uint96 invoice; // 0 = full price
+    }
+
+    /// @dev What settlement needs to know about a job.
+    struct Ctx {
+        uint256 jobId;
+        uint8 n;
+        ConsensusStrategy strategy;
+        VerificationLevel level;
+        address requester;
+        uint96 collateral;
+        address token;
+        uint96 price;
+    }
+
+    INodeCollateral public immutable nodeRegistry;
+    IPoolMembership public immutable poolRegistry;
+
+    uint256 internal _lastJobId;
+    uint16 internal _feeBps;
+    uint32 internal _challengeWindow;
+    uint32 internal _disputePeriod;
+    uint96 internal _disputeDeposit;
+    address internal _treasury;
+    address internal _arbiter;
+
+    mapping(uint256 jobId => Job) internal _jobs;
+    mapping(uint256 jobId => mapping(uint256 slot => uint256 record)) internal _slots;
+    mapping(uint256 jobId => mapping(uint256 slot => uint96 invoice)) internal _invoices;
+    mapping(address account => mapping(address token => Balance)) internal _balances;
+    mapping(address token => bool) internal _allowedTokens;
+    mapping(uint256 jobId => Dispute) internal _disputes;
+
+    constructor(
+        INodeCollateral nodes_,
+        IPoolMembership pools_,
+        address owner_
+    ) Ownable(owner_) EIP712("Sandrun JobMarket", "1") {
+        if (address(nodes_) == address(0) || address(pools_) == address(0)) revert JobMarketZeroAddress();
+        nodeRegistry = nodes_;
+        poolRegistry = pools_;
+    }
+
+    /// @dev Called when a node step leaves the job decided: settles it (directly, or through the settlement module).
+    function _onDecided(uint256 jobId, Job storage j) internal virtual;
+
+    /// @dev Runs `settle(jobId)` of the settlement module on this contract's storage, bubbling any revert.
+    function _delegateSettle(address module, uint256 jobId) internal {
+        (bool ok, bytes memory data) = module.delegatecall(abi.encodeWithSelector(SETTLE_SELECTOR, jobId));
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(data, 32), mload(data))
+            }
+        }
+    }
+
+    // ═════════════════════════════ posting ═════════════════════════════
+
+    function _post(JobRequest calldata r) internal returns (uint256 jobId, uint256 escrow) {
+        (PoolPolicy memory policy, ) = poolRegistry.poolPolicy(r.poolId);
+        ConsensusStrategy strategy = policy.strategy;
+        uint256 n = r.redundancy;
+        if (r.strategy != type(uint8).max) {
+            if (r.strategy > uint8(type(ConsensusStrategy).max)) revert JobMarketUnknownStrategy(r.strategy);
+            strategy = ConsensusStrategy(r.strategy);
+            if (n == 0) n = Consensus.naturalRedundancy(strategy);
+        } else if (n == 0) {
+            n = policy.redundancy != 0 ? policy.redundancy : Consensus.naturalRedundancy(strategy);
+        }
+        if (!Consensus.isConsistent(strategy, n)) revert JobMarketInconsistentRedundancy(strategy, n);
+        if (strategy == ConsensusStrategy.ProofOfStakeWeighted && r.collateralPerNode == 0) {
+            revert JobMarketStakeRequired(strategy);
+        }
+        if (r.runtime > 2) revert JobMarketBadRuntime(r.runtime);
+        if (r.commitWindow == 0 || r.revealWindow == 0 || r.commitWindow > MAX_WINDOW || r.revealWindow > MAX_WINDOW) {
+            revert JobMarketBadWindows(r.commitWindow, r.revealWindow);
+        }
+        if (r.token != address(0) && !_allowedTokens[r.token]) revert JobMarketTokenNotAllowed(r.token);
+
+        unchecked {
+            jobId = ++_lastJobId; // a uint256 counter never wraps
+        }
+        bool directed = r.nodes.length != 0;
+        if (directed) _assign(jobId, r.poolId, n, r.nodes);
+
+        uint32 commitDeadline = uint32(block.timestamp) + r.commitWindow;
+        uint32 revealDeadline = commitDeadline + r.revealWindow;
+        Job storage j = _jobs[jobId];
+        j.status = JobStatus.Open;
+        j.n = uint8(n);
+        j.strategy = strategy;
+        j.level = policy.verification;
+        j.directed = directed;
+        j.runtime = r.runtime;
+        j.commitDeadline = commitDeadline;
+        j.revealDeadline = revealDeadline;
+        j.poolId = r.poolId;
+        j.terms = JobTerms.pack(msg.sender, r.collateralPerNode);
+        j.token = r.token;
+        j.pricePerNode = r.pricePerNode;
+        if (policy.verification == VerificationLevel.Cryptographic) j.specHash = r.specHash;
+        escrow = n * r.pricePerNode;
+
+        _emitPosted(jobId, r, j);
+    }
+
+    function _emitPosted(uint256 jobId, JobRequest calldata r, Job storage j) internal {
+        emit JobPosted(
+            jobId,
+            r.poolId,
+            msg.sender,
+            r.token,
+            r.pricePerNode,
+            r.collateralPerNode,
+            j.n,
+            j.strategy,
+            j.level,
+            j.commitDeadline,
+            j.revealDeadline,
+            r.specHash
+        );
+        emit JobSpec(jobId, r.runtime, r.resources, r.nodes, r.specURI, r.inlineSpec, r.encryptionKey);
+    }
+
+    /// @dev Directed job: exactly n distinct members, fixed now; later membership changes do not matter.
+    function _assign(uint256 jobId, uint64 poolId, uint256 n, uint64[] calldata nodes) internal {
+        if (nodes.length != n) revert JobMarketDirectedNodeCount(n, nodes.length);
+        for (uint256 i; i < n; ++i) {
+            uint64 nodeId = nodes[i];
+            for (uint256 k; k < i; ++k) if (nodes[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
+            if (!poolRegistry.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
+            _slots[jobId][i] = SlotRecord.pack(nodeId, 0, 0);
+        }
+    }
+
+    /// @dev Takes `escrow` of `token` from the caller: ETH must match msg.value exactly; an ERC-20
+    ///      must arrive in full (a fee-on-transfer token is refused, not silently under-escrowed).
+    function _collect(address token, uint256 escrow, uint256 value) internal {
+        if (token == address(0)) {
+            if (value != escrow) revert JobMarketWrongValue(escrow, value);
+            return;
+        }
+        if (value != 0) revert JobMarketWrongValue(0, value);
+        if (escrow == 0) return;
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), escrow);
+        uint256 received = IERC20(token).balanceOf(address(this)) - before;
+        if (received != escrow) revert JobMarketTokenShortfall(token, escrow, received);
+    }
+
+    // ═════════════════════════════ internals: slots and results ═════════════════════════════
+
+    function _openJob(uint256 jobId) internal view returns (Job storage j) {
+        j = _jobs[jobId];
+        if (j.status != JobStatus.Open) {
+            if (j.status == JobStatus.None) revert JobMarketUnknownJob(jobId);
+            revert JobMarketJobNotOpen(jobId, uint8(j.status));
+        }
+    }
+
+    /// @dev Takes a slot for `nodeId` and locks its collateral. The caller authenticates the node
+    ///      with the owner/signer the registry returns (a revert undoes the lock).
+    function _take(
+        uint256 jobId,
+        Job storage j,
+        uint64 nodeId,
+        bytes20 value,
+        uint256 flags
+    ) internal returns (uint8 slot, address owner, address signer) {
+        if (block.timestamp > j.commitDeadline) revert JobMarketCommitClosed(jobId, j.commitDeadline);
+        uint8 n = j.n;
+        uint8 taken = j.taken;
+        if (taken >= n) revert JobMarketSlotsFull(jobId, n);
+        slot = _findFreeSlot(jobId, j, nodeId, taken, n);
+        uint96 collateral = JobTerms.collateralPerNode(j.terms);
+        (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, collateral);
+        _slots[jobId][slot] = SlotRecord.pack(nodeId, value, flags);
+        unchecked {
+            j.taken = taken + 1; // taken < n <= 16
+        }
+        emit SlotTaken(jobId, nodeId, slot, owner);
+    }
+
+    /// @dev Directed: the node's assigned slot. Open: the next slot, if the node holds none and is a member now.
+    function _findFreeSlot(
+        uint256 jobId,
+        Job storage j,
+        uint64 nodeId,
+        uint8 taken,
+        uint8 n
+    ) internal view returns (uint8) {
+        mapping(uint256 => uint256) storage slots = _slots[jobId];
+        if (j.directed) {
+            for (uint8 i; i < n; ++i) {
+                uint256 rec = slots[i];
+                if (rec.nodeId() == nodeId) {
+                    if (rec.has(SlotRecord.TAKEN)) revert JobMarketAlreadyTaken(jobId, nodeId);
+                    return i;
+                }
+            }
+            revert JobMarketNotAssigned(jobId, nodeId);
+        }
+        for (uint8 i; i < taken; ++i) {
+            if (slots[i].nodeId() == nodeId) revert JobMarketAlreadyTaken(jobId, nodeId);
+        }
+        if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
+        return taken;
+    }
+
+    /// @dev The node's slot, if it has one (directed: its assigned one, taken or not).
+    function _findSlot(uint256 jobId, Job storage j, uint64 nodeId) internal view returns (bool found, uint8 slot) {
+        uint8 end = j.directed ? j.n : j.taken;
+        mapping(uint256 => uint256) storage slots = _slots[jobId];
+        for (uint8 i; i < end; ++i) {
+            uint256 rec = slots[i];
+            if (rec.nodeId() == nodeId && rec.has(SlotRecord.TAKEN)) return (true, i);
+        }
+        return (false, 0);
+    }
+
+    /// @dev A result at the basic/standard level, node-sent (empty signature) or signed.
+    function _report(
+        uint256 jobId,
+        uint64 nodeId,
+        bytes32 digest,
+        uint96 invoice,
+        string calldata resultURI,
+        bytes memory signature
+    ) internal {
+        Job storage j = _openJob(jobId);
+        if (j.level >= VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
+        if (block.timestamp > j.revealDeadline) revert JobMarketRevealClosed(jobId, j.revealDeadline);
+        (uint8 slot, address owner, address signer) = _reportSlot(jobId, j, nodeId, digest, invoice);
+        if (signature.length == 0) {
+            _requireNodeAccount(nodeId, owner, signer);
+        } else {
+            bytes32 h = JobMessages.reportHash(jobId, nodeId, digest, keccak256(bytes(resultURI)), invoice);
+            _requireSignature(signer, h, signature, jobId, nodeId);
+        }
+        emit ResultReported(jobId, nodeId, slot, digest, invoice, resultURI);
+        uint8 revealed = j.revealed + 1;
+        j.revealed = revealed;
+        if (_decided(j, j.taken, revealed)) _onDecided(jobId, j);
+    }
+
+    /// @dev Records a reported digest in the node's slot, taking the slot when it has none.
+    function _reportSlot(
+        uint256 jobId,
+        Job storage j,
+        uint64 nodeId,
+        bytes32 digest,
+        uint96 invoice
+    ) internal returns (uint8 slot, address owner, address signer) {
+        uint256 flags = SlotRecord.TAKEN | SlotRecord.REVEALED;
+        if (invoice != 0) {
+            _checkInvoice(invoice, j.pricePerNode);
+            flags |= SlotRecord.INVOICED;
+        }
+        bool found;
+        (found, slot) = _findSlot(jobId, j, nodeId);
+        if (found) {
+            if (_slots[jobId][slot].has(SlotRecord.REVEALED)) revert JobMarketAlreadyRevealed(jobId, slot);
+            INodeCollateral.NodeForJob memory info = nodeRegistry.nodeForJob(nodeId);
+            (owner, signer) = (info.owner, info.signer);
+            _slots[jobId][slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(digest), flags);
+        } else {
+            (slot, owner, signer) = _take(jobId, j, nodeId, SlotRecord.truncate(digest), flags);
+        }
+        if (invoice != 0) _invoices[jobId][slot] = invoice;
+    }
+
+    function _reveal(uint256 jobId, uint8 slot, Reveal calldata r) internal {
+        Job storage j = _openJob(jobId);
+        if (j.level < VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
+        uint8 taken = j.taken;
+        if (taken < j.n && block.timestamp <= j.commitDeadline) {
+            revert JobMarketRevealNotOpen(jobId, taken, j.commitDeadline);
+        }
+        if (block.timestamp > j.revealDeadline) revert JobMarketRevealClosed(jobId, j.revealDeadline);
+        uint256 rec = _slots[jobId][slot];
+        if (!rec.has(SlotRecord.COMMITTED)) revert JobMarketSlotNotCommitted(jobId, slot);
+        if (rec.has(SlotRecord.REVEALED)) revert JobMarketAlreadyRevealed(jobId, slot);
+        uint64 nodeId = rec.nodeId();
+        bytes32 uriHash = keccak256(bytes(r.resultURI));
+        bytes32 seal = JobMessages.seal(address(this), jobId, nodeId, r.digest, uriHash, r.invoice, r.salt);
+        if (SlotRecord.truncate(seal) != rec.value()) revert JobMarketSealMismatch(jobId, slot);
+        uint256 flags = SlotRecord.TAKEN | SlotRecord.COMMITTED | SlotRecord.REVEALED;
+        if (r.invoice != 0) {
+            _checkInvoice(r.invoice, j.pricePerNode);
+            _invoices[jobId][slot] = r.invoice;
+            flags |= SlotRecord.INVOICED;
+        }
+        if (j.level == VerificationLevel.Cryptographic) {
+            _checkReceipt(jobId, j, nodeId, nodeRegistry.nodeForJob(nodeId).signer, r, uriHash);
+        }
+        _slots[jobId][slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags);
+        uint8 revealed = j.revealed + 1;
+        j.revealed = revealed;
+        emit ResultRevealed(jobId, nodeId, slot, r.digest, r.invoice, r.resultURI);
+        if (revealed == taken) _onDecided(jobId, j);
+    }
+
+    /// @dev Whether nothing more can change the outcome: no slot can still be taken and every taken slot answered.
+    function _decided(Job storage j, uint8 taken, uint8 revealed) internal view returns (bool) {
+        return revealed == taken && (taken == j.n || block.timestamp > j.commitDeadline);
+    }
+
+    function _checkInvoice(uint96 invoice, uint96 price) internal pure {
+        if (invoice > price) revert JobMarketInvoiceTooHigh(invoice, price);
+    }
+
+    function _checkReceipt(
+        uint256 jobId,
+        Job storage j,
+        uint64 nodeId,
+        address signer,
+        Reveal calldata r,
+        bytes32 uriHash
+    ) internal {
+        bytes32 h = JobMessages.receiptHash(jobId, j.specHash, j.runtime, r.digest, uriHash, r.usage);
+        if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(h), r.receiptSignature)) {
+            revert JobMarketInvalidReceipt(jobId, nodeId, signer);
+        }
+        emit ReceiptSubmitted(jobId, nodeId, r.usage.wallMs, r.usage.cpuMs, r.usage.peakMemory, r.receiptSignature);
+    }
+
+    function _requireNodeAccount(uint64 nodeId, address owner, address signer) internal view {
+        if (msg.sender != owner && msg.sender != signer) revert JobMarketNotNodeAccount(nodeId, msg.sender);
+    }
+
+    function _requireSignature(
+        address signer,
+        bytes32 structHash,
+        bytes memory signature,
+        uint256 jobId,
+        uint64 nodeId
+    ) internal view {
+        if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(structHash), signature)) {
+            revert JobMarketInvalidSignature(jobId, nodeId, signer);
+        }
+    }
+
+    /// @dev One job decided in one transaction; no per-node storage is written.
+    function _submitJob(JobSubmission calldata s) internal {
+        uint256 jobId = s.jobId;
+        Job storage j = _openJob(jobId);
+        uint8 n = j.n;
+        if (j.taken != 0) revert JobMarketBatchNotFresh(jobId, j.taken);
+        if (s.nodes.length != n) revert JobMarketBatchIncomplete(jobId, n, s.nodes.length);
+        if (block.timestamp > j.commitDeadline) revert JobMarketCommitClosed(jobId, j.commitDeadline);
+        Ctx memory c = _ctx(jobId, j);
+        SlotInfo[] memory slots = new SlotInfo[](n);
+        bool directed = j.directed;
+        for (uint256 i; i < n; ++i) {
+            NodeSubmission calldata ns = s.nodes[i];
+            uint64 nodeId = ns.nodeId;
+            if (directed) {
+                if (_slots[jobId][i].nodeId() != nodeId) revert JobMarketNotAssigned(jobId, nodeId);
+                delete _slots[jobId][i];
+            } else {
+                for (uint256 k; k < i; ++k) if (slots[k].nodeId == nodeId) revert JobMarketDuplicateNode(nodeId);
+                if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
+            }
+            (address owner, address signer, ) = nodeRegistry.lockCollateral(nodeId, c.collateral);
+            emit SlotTaken(jobId, nodeId, uint8(i), owner);
+            slots[i] = _verifySubmission(jobId, j, ns, signer, c.price);
+        }
+        _finish(c, j, slots);
+    }
+
+    function _verifySubmission(
+        uint256 jobId,
+        Job storage j,
+        NodeSubmission calldata ns,
+        address signer,
+        uint96 price
+    ) internal returns (SlotInfo memory info) {
+        Reveal calldata r = ns.reveal;
+        bytes32 uriHash = keccak256(bytes(r.resultURI));
+        bytes32 seal = JobMessages.seal(address(this), jobId, ns.nodeId, r.digest, uriHash, r.invoice, r.salt);
+        _requireSignature(signer, JobMessages.commitHash(jobId, ns.nodeId, seal), ns.commitSignature, jobId, ns.nodeId);
+        if (r.invoice != 0) _checkInvoice(r.invoice, price);
+        if (j.level == VerificationLevel.Cryptographic) _checkReceipt(jobId, j, ns.nodeId, signer, r, uriHash);
+        emit ResultRevealed(jobId, ns.nodeId, 0xff, r.digest, r.invoice, r.resultURI);
+        info = SlotInfo(ns.nodeId, SlotRecord.truncate(r.digest), true, r.invoice);
+    }
+
+    // ═════════════════════════════ internals: settlement ═════════════════════════════
+
+    function _ctx(uint256 jobId, Job storage j) internal view returns (Ctx memory c) {
+        bytes32 terms = j.terms;
+        c = Ctx(
+            jobId,
+            j.n,
+            j.strategy,
+            j.level,
+            JobTerms.requester(terms),
+            JobTerms.collateralPerNode(terms),
+            j.token,
+            j.pricePerNode
+        );
+    }
+
+    /// @dev Loads the taken slots, clears per-slot storage (refunds), then settles.
+    function _settleStored(uint256 jobId, Job storage j) internal {
+        Ctx memory c = _ctx(jobId, j);
+        uint256 end = j.directed ? c.n : j.taken;
+        SlotInfo[] memory slots = new SlotInfo[](j.taken);
+        uint256 k;
+        mapping(uint256 => uint256) storage records = _slots[jobId];
+        for (uint256 i; i < end; ++i) {
+            uint256 rec = records[i];
+            if (rec.has(SlotRecord.TAKEN)) {
+                bool revealed = rec.has(SlotRecord.REVEALED);
+                uint96 invoice;
+                if (rec.has(SlotRecord.INVOICED)) {
+                    invoice = _invoices[jobId][i];
+                    delete _invoices[jobId][i];
+                }
+                slots[k++] = SlotInfo(rec.nodeId(), revealed ? rec.value() : bytes20(0), revealed, invoice);
+            }
+            if (rec != 0) delete records[i];
+        }
+        _finish(c, j, slots);
+    }
+
+    /// @dev Tallies, pays winners, slashes or releases the rest, refunds the requester, and clears the job.
+    function _finish(Ctx memory c, Job storage j, SlotInfo[] memory slots) internal {
+        (bool reached, bytes20 winner, uint256 agree) = _tally(c, slots);
+        // Effects on the job first: nothing below can re-enter a job that is no longer open.
+        j.status = JobStatus.Settled;
+        j.revealed = 0;
+        j.taken = 0;
+        j.terms = 0;
+        j.token = address(0);
+        j.pricePerNode = 0;
+        if (j.specHash != 0) j.specHash = 0;
+        if (reached) emit ConsensusReached(c.jobId, winner, uint8(agree));
+
+        SettlementRecord memory rec;
+        rec.requester = c.requester;
+        rec.token = c.token;
+        rec.collateralPerNode = c.collateral;
+        rec.treasury = _treasury;
+        uint32 window = _challengeWindow;
+        rec.challengeEnds = window == 0 ? 0 : uint32(block.timestamp) + window;
+        rec.nodes = new uint64[](slots.length);
+        rec.payees = new address[](slots.length);
+        rec.amounts = new uint96[](slots.length);
+        address[] memory winners = new address[](agree);
+
+        uint256 paid = _payWinners(c, slots, reached, winner, rec, winners);
+        _handleOthers(c, slots, reached, winner, winners);
+
+        if (rec.fee != 0) _credit(c.jobId, rec.treasury, c.token, rec.fee, rec.challengeEnds);
+        uint256 refund = uint256(c.n) * c.price - paid;
+        if (refund != 0) _refund(c.jobId, c.requester, c.token, refund);
+        if (agree != 0 && window != 0) j.terms = keccak256(abi.encode(rec));
+        emit JobSettled(c.jobId, reached, refund, rec);
+    }
+
+    function _tally(
+        Ctx memory c,
+        SlotInfo[] memory slots
+    ) internal pure returns (bool reached, bytes20 winner, uint256 agree) {
+        bytes20[] memory digests = new bytes20[](slots.length);
+        uint256[] memory weights = new uint256[](slots.length);
+        uint256 count;
+        for (uint256 i; i < slots.length; ++i) {
+            if (slots[i].revealed) {
+                digests[count] = slots[i].digest;
+                weights[count] = c.collateral;
+                ++count;
+            }
+        }
+        return Consensus.tally(c.strategy, c.n, digests, weights, count);
+    }
+
+    /// @return paid gross amount paid out of escrow (payouts + fee)
+    function _payWinners(
+        Ctx memory c,
+        SlotInfo[] memory slots,
+        bool reached,
+        bytes20 winner,
+        SettlementRecord memory rec,
+        address[] memory winners
+    ) internal returns (uint256 paid) {
+        uint256 w;
+        uint256 fee;
+        for (uint256 i; i < slots.length; ++i) {
+            SlotInfo memory s = slots[i];
+            rec.nodes[i] = s.nodeId;
+            if (!reached || !s.revealed || s.digest != winner) continue;
+            (uint256 gross, uint256 f) = _payWinner(c, s, rec, i);
+            winners[w++] = rec.payees[i];
+            paid += gross;
+            fee += f;
+        }
+        // fee <= paid / 10 <= 16 * max(uint96) / 10 < 2^96 * 1.6: realistic escrows fit uint96.
+        rec.fee = uint96(fee);
+    }
+
+    /// @dev Releases a winner's collateral and credits its invoice less the fee (held during the challenge window).
+    function _payWinner(
+        Ctx memory c,
+        SlotInfo memory s,
+        SettlementRecord memory rec,
+        uint256 i
+    ) internal returns (uint256 gross, uint256 f) {
+        address owner = nodeRegistry.releaseCollateral(s.nodeId, c.collateral, Outcome.Completed);
+        gross = s.invoice == 0 ? c.price : s.invoice;
+        f = (gross * _feeBps) / 10_000;
+        uint96 net = uint96(gross - f); // gross <= price, a uint96
+        rec.payees[i] = owner;
+        rec.amounts[i] = net;
+        if (net != 0) _credit(c.jobId, owner, c.token, net, rec.challengeEnds);
+    }
+
+    function _handleOthers(
+        Ctx memory c,
+        SlotInfo[] memory slots,
+        bool reached,
+        bytes20 winner,
+        address[] memory winners
+    ) internal {
+        for (uint256 i; i < slots.length; ++i) {
+            SlotInfo memory s = slots[i];
+            if (reached && s.revealed && s.digest == winner) continue;
+            bool slash;
+            Outcome outcome;
+            if (s.revealed) {
+                // A dissenter when consensus was reached; otherwise honest but outvoted.
+                slash = reached && c.level >= VerificationLevel.Strict;
+                outcome = reached ? Outcome.Failed : Outcome.None;
+            } else {
+                // A no-show.
+                slash = c.level >= VerificationLevel.Standard;
+                outcome = Outcome.Failed;
+            }
+            if (slash && c.collateral != 0) {
+                address token = nodeRegistry.slashCollateral(s.nodeId, c.collateral, Outcome.Slashed);
+                emit Slashed(c.jobId, s.nodeId, token, c.collateral);
+                _splitSlash(c, token, c.collateral, winners);
+            } else {
+                nodeRegistry.releaseCollateral(s.nodeId, c.collateral, slash ? Outcome.Slashed : outcome);
+            }
+        }
+    }
+
+    /// @dev Half (rounded down) shared equally by the winners, the rest with all dust to the requester.
+    function _splitSlash(Ctx memory c, address token, uint256 amount, address[] memory winners) internal {
+        uint256 each = winners.length == 0 ? 0 : amount / 2 / winners.length;
+        for (uint256 i; i < winners.length && each != 0; ++i) _credit(c.jobId, winners[i], token, each, 0);
+        uint256 rest = amount - each * winners.length;
+        if (rest != 0) _credit(c.jobId, c.requester, token, rest, 0);
+    }
+
+    function _refund(uint256 jobId, address requester, address token, uint256 amount) internal {
+        if (amount == 0) return;
+        Balance storage b = _balances[requester][token];
+        b.available += uint128(amount);
+        emit JobRefunded(jobId, requester, token, amount);
+    }
+
+    /// @dev Credits `amount`; with `heldUntil` != 0 it is held until then (matured holds roll into available first).
+    function _credit(uint256 jobId, address account, address token, uint256 amount, uint32 heldUntil) internal {
+        Balance memory b = _balances[account][token];
+        if (heldUntil == 0) {
+            b.available += uint128(amount);
+        } else {
+            if (b.heldUntil <= block.timestamp) {
+                b.available += b.held;
+                b.held = 0;
+            }
+            b.held += uint96(amount);
+            if (heldUntil > b.heldUntil) b.heldUntil = heldUntil;
+        }
+        _balances[account][token] = b;
+        emit PaymentCredited(jobId, account, token, amount, heldUntil);
+    }
+
+    function _clearJob(Job storage j, JobStatus status) internal {
+        j.status = status;
+        j.terms = 0;
+        j.token = address(0);
+        j.pricePerNode = 0;
+        if (j.specHash != 0) j.specHash = 0;
+    }
+
+    function _clearDirected(uint256 jobId, Job storage j) internal {
+        if (!j.directed) return;
+        for (uint256 i; i < j.n; ++i) delete _slots[jobId][i];
+    }
+
+    // ═════════════════════════════ internals: disputes ═════════════════════════════
+
+    function _checkRecord(uint256 jobId, SettlementRecord calldata record) internal view {
+        Job storage j = _jobs[jobId];
+        if (j.status != JobStatus.Settled || j.terms == 0) revert JobMarketNotDisputable(jobId);
+        if (keccak256(abi.encode(record)) != j.terms) revert JobMarketRecordMismatch(jobId);
+    }
+
+    function _isParticipant(uint64[] calldata nodes, address account) internal view returns (bool) {
+        for (uint256 i; i < nodes.length; ++i) {
+            INodeCollateral.NodeForJob memory info = nodeRegistry.nodeForJob(nodes[i]);
+            if (info.owner == account || info.signer == account) return true;
+        }
+        return false;
+    }
+
+    function _extendHold(address account, address token, uint32 until) internal {
+        Balance storage b = _balances[account][token];
+        if (b.heldUntil < until) b.heldUntil = until;
+    }
+
+    function _upheld(uint256 jobId, SettlementRecord calldata record, uint96 deposit) internal {
+        uint256 winners;
+        for (uint256 i; i < record.payees.length; ++i) if (record.payees[i] != address(0)) ++winners;
+        uint256 each = deposit / winners; // a disputable record always has a winner
+        uint256 dust = deposit - each * winners;
+        for (uint256 i; i < record.payees.length; ++i) {
+            if (record.payees[i] == address(0)) continue;
+            _credit(jobId, record.payees[i], address(0), each + dust, 0);
+            dust = 0;
+        }
+    }
+
+    function _overturn(uint256 jobId, SettlementRecord calldata record, address disputer, uint96 deposit) internal {
+        uint256 back = record.fee;
+        for (uint256 i; i < record.payees.length; ++i) {
+            if (record.payees[i] == address(0)) continue;
+            _balances[record.payees[i]][record.token].held -= record.amounts[i];
+            back += record.amounts[i];
+        }
+        if (record.fee != 0) _balances[record.treasury][record.token].held -= record.fee;
+        _refund(jobId, record.requester, record.token, back);
+        for (uint256 i; i < record.payees.length; ++i) {
+            if (record.payees[i] == address(0)) continue;
+            uint64 nodeId = record.nodes[i];
+            (address token, uint96 taken) = nodeRegistry.slashFreeBond(nodeId, record.collateralPerNode);
+            nodeRegistry.recordOutcome(nodeId, Outcome.DisputeLost);
+            if (taken != 0) {
+                emit Slashed(jobId, nodeId, token, taken);
+                _credit(jobId, record.requester, token, taken, 0);
+            }
+        }
+        _credit(jobId, disputer, address(0), deposit, 0);
+    }
+
+    // ═════════════════════════════ internals: admin and transfers ═════════════════════════════
+
+    function _send(address token, address to, uint256 amount) internal {
+        if (token == address(0)) {
+            (bool ok, ) = to.call{value: amount}("");
+            if (!ok) revert JobMarketEthTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    function _setFee(uint16 feeBps) internal {
+        if (feeBps > MAX_FEE_BPS) revert JobMarketFeeTooHigh(feeBps, MAX_FEE_BPS);
+        _feeBps = feeBps;
+        emit ProtocolFeeChanged(feeBps);
+    }
+
+    function _setTreasury(address treasury) internal {
+        if (treasury == address(0)) revert JobMarketZeroAddress();
+        _treasury = treasury;
+        emit TreasuryChanged(treasury);
+    }
+
+    function _setDisputeParams(uint32 challengeWindow, uint96 deposit, uint32 disputePeriod) internal {
+        if (challengeWindow > MAX_WINDOW || disputePeriod > MAX_WINDOW || (challengeWindow != 0 && disputePeriod == 0)) {
+            revert JobMarketDisputeParams(challengeWindow, disputePeriod);
+        }
+        _challengeWindow = challengeWindow;
+        _disputeDeposit = deposit;
+        _disputePeriod = disputePeriod;
+        emit DisputeParamsChanged(challengeWindow, deposit, disputePeriod);
+    }
+}

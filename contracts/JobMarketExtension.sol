@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IJobMarket} from "./interfaces/IJobMarket.sol";
+import {IArbiter} from "./interfaces/IArbiter.sol";
+import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
+import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
+import {Job, JobRequest, SignedCommit, SignedReport, RevealItem, SettlementRecord, Dispute} from "./types/Job.sol";
+import {VerificationLevel} from "./types/Policy.sol";
+import {SlotRecord} from "./libraries/SlotRecord.sol";
+import {JobMessages} from "./libraries/JobMessages.sol";
+import {JobTerms} from "./libraries/SlotRecord.sol";
+import {JobMarketBase} from "./JobMarketBase.sol";
+
+/// @title The job market's delegated paths: batch posting, carried (signed) and batched node steps, disputes
+/// @notice Never called directly: JobMarket delegatecalls it for these functions, so they run on
+///         JobMarket's storage, balance and address. Called directly it only sees its own empty storage.
+contract JobMarketExtension is JobMarketBase {
+    /// @notice The settlement module this code delegatecalls when a step decides a job.
+    address public immutable settlementModule;
+
+    constructor(
+        INodeCollateral nodes_,
+        IPoolMembership pools_,
+        address settlementModule_
+    ) JobMarketBase(nodes_, pools_, msg.sender) {
+        if (settlementModule_ == address(0)) revert JobMarketZeroAddress();
+        settlementModule = settlementModule_;
+    }
+
+    /// @notice See IJobMarket.
+    function postJobs(
+        JobRequest[] calldata requests
+    ) external payable whenNotPaused nonReentrant returns (uint256 firstJobId) {
+        uint256 ethEscrow;
+        for (uint256 i; i < requests.length; ++i) {
+            (uint256 jobId, uint256 escrow) = _post(requests[i]);
+            if (i == 0) firstJobId = jobId;
+            if (requests[i].token == address(0)) ethEscrow += escrow;
+            else _collect(requests[i].token, escrow, 0);
+        }
+        if (msg.value != ethEscrow) revert JobMarketWrongValue(ethEscrow, msg.value);
+    }
+
+    // ═════════════════════════════ carried and batched ═════════════════════════════
+
+    /// @notice See IJobMarket.
+    function commitSigned(SignedCommit[] calldata commits) external {
+        for (uint256 i; i < commits.length; ++i) {
+            SignedCommit calldata c = commits[i];
+            Job storage j = _openJob(c.jobId);
+            if (j.level < VerificationLevel.Strict) revert JobMarketWrongLevel(c.jobId, j.level);
+            (uint8 slot, , address signer) = _take(
+                c.jobId,
+                j,
+                c.nodeId,
+                SlotRecord.truncate(c.seal),
+                SlotRecord.TAKEN | SlotRecord.COMMITTED
+            );
+            _requireSignature(signer, JobMessages.commitHash(c.jobId, c.nodeId, c.seal), c.signature, c.jobId, c.nodeId);
+            emit ResultCommitted(c.jobId, c.nodeId, slot, c.seal);
+        }
+    }
+
+    /// @notice See IJobMarket.
+    function reportSigned(SignedReport[] calldata reports) external {
+        for (uint256 i; i < reports.length; ++i) {
+            SignedReport calldata r = reports[i];
+            _report(r.jobId, r.nodeId, r.digest, r.invoice, r.resultURI, r.signature);
+        }
+    }
+
+    /// @notice See IJobMarket.
+    function revealBatch(RevealItem[] calldata items) external {
+        for (uint256 i; i < items.length; ++i) _reveal(items[i].jobId, items[i].slot, items[i].reveal);
+    }
+
+    // ═════════════════════════════ settlement and payments ═════════════════════════════
+
+    // ═════════════════════════════ disputes ═════════════════════════════
+
+    /// @notice See IJobMarket.
+    function raiseDispute(
+        uint256 jobId,
+        SettlementRecord calldata record,
+        string calldata evidenceURI
+    ) external payable nonReentrant {
+        _checkRecord(jobId, record);
+        if (block.timestamp >= record.challengeEnds) revert JobMarketChallengeClosed(jobId, record.challengeEnds);
+        if (_disputes[jobId].disputer != address(0)) revert JobMarketDisputeExists(jobId);
+        address arbiter = _arbiter;
+        if (arbiter == address(0)) revert JobMarketNoArbiter();
+        if (msg.value != _disputeDeposit) revert JobMarketWrongValue(_disputeDeposit, msg.value);
+        if (msg.sender != record.requester && !_isParticipant(record.nodes, msg.sender)) {
+            revert JobMarketNotParticipant(jobId, msg.sender);
+        }
+        uint32 deadline = uint32(block.timestamp) + _disputePeriod;
+        _disputes[jobId] = Dispute(msg.sender, uint96(msg.value), arbiter, deadline, false);
+        // Keep the winners' and the treasury's held payouts held until the dispute ends.
+        for (uint256 i; i < record.payees.length; ++i) {
+            if (record.payees[i] != address(0)) _extendHold(record.payees[i], record.token, deadline);
+        }
+        if (record.fee != 0) _extendHold(record.treasury, record.token, deadline);
+        emit DisputeRaised(jobId, msg.sender, arbiter, uint96(msg.value), deadline, evidenceURI);
+        IArbiter(arbiter).onDisputeRaised(jobId, msg.sender, deadline, evidenceURI);
+    }
+
+    /// @notice See IJobMarket.
+    function rule(uint256 jobId, bool uphold, SettlementRecord calldata record) external nonReentrant {
+        _checkRecord(jobId, record);
+        Dispute storage d = _disputes[jobId];
+        if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
+        if (msg.sender != d.arbiter) revert JobMarketNotArbiter(jobId, msg.sender);
+        if (block.timestamp > d.deadline) revert JobMarketDisputeExpired(jobId, d.deadline);
+        d.resolved = true;
+        uint96 deposit = d.deposit;
+        address disputer = d.disputer;
+        emit DisputeResolved(jobId, uphold, false);
+        if (uphold) _upheld(jobId, record, deposit);
+        else _overturn(jobId, record, disputer, deposit);
+    }
+
+    /// @notice See IJobMarket.
+    function finalizeDispute(uint256 jobId) external {
+        Dispute storage d = _disputes[jobId];
+        if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
+        if (block.timestamp <= d.deadline) revert JobMarketDisputePending(jobId, d.deadline);
+        d.resolved = true;
+        emit DisputeResolved(jobId, true, true);
+        _credit(jobId, d.disputer, address(0), d.deposit, 0);
+    }
+
+    function _onDecided(uint256 jobId, Job storage) internal override {
+        _delegateSettle(settlementModule, jobId);
+    }
+}

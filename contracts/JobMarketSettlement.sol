@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
+import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
+import {Job, JobStatus, JobSubmission} from "./types/Job.sol";
+import {JobTerms} from "./libraries/SlotRecord.sol";
+import {JobMarketBase} from "./JobMarketBase.sol";
+
+/// @title The job market's settlement module: settle, cancel and one-transaction batches
+/// @notice Never called directly: JobMarket (and JobMarketExtension) delegatecall it, so it runs on
+///         JobMarket's storage, balance and address. Called directly it only sees its own empty storage.
+contract JobMarketSettlement is JobMarketBase {
+    constructor(INodeCollateral nodes_, IPoolMembership pools_) JobMarketBase(nodes_, pools_, msg.sender) {}
+
+    /// @notice See IJobMarket.
+    function settle(uint256 jobId) external {
+        Job storage j = _openJob(jobId);
+        uint8 taken = j.taken;
+        if (taken == 0) {
+            if (block.timestamp <= j.commitDeadline) revert JobMarketNotSettleable(jobId);
+            // Nobody came: the requester gets the escrow back.
+            address requester = JobTerms.requester(j.terms);
+            address token = j.token;
+            uint256 escrow = uint256(j.n) * j.pricePerNode;
+            _clearDirected(jobId, j);
+            _clearJob(j, JobStatus.Settled);
+            emit JobExpired(jobId);
+            _refund(jobId, requester, token, escrow);
+            return;
+        }
+        if (block.timestamp <= j.revealDeadline && !_decided(j, taken, j.revealed)) {
+            revert JobMarketNotSettleable(jobId);
+        }
+        _settleStored(jobId, j);
+    }
+
+    /// @notice See IJobMarket.
+    function submitBatch(JobSubmission[] calldata jobs) external {
+        for (uint256 i; i < jobs.length; ++i) _submitJob(jobs[i]);
+    }
+
+    /// @notice See IJobMarket.
+    function cancel(uint256 jobId) external {
+        Job storage j = _openJob(jobId);
+        address requester = JobTerms.requester(j.terms);
+        if (msg.sender != requester) revert JobMarketNotRequester(jobId, msg.sender);
+        if (j.taken != 0) revert JobMarketSlotAlreadyTaken(jobId, j.taken);
+        uint256 escrow = uint256(j.n) * j.pricePerNode;
+        address token = j.token;
+        _clearDirected(jobId, j);
+        _clearJob(j, JobStatus.Cancelled);
+        emit JobCancelled(jobId);
+        _refund(jobId, requester, token, escrow);
+    }
+
+    function _onDecided(uint256 jobId, Job storage j) internal override {
+        _settleStored(jobId, j);
+    }
+}
