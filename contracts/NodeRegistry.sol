@@ -430,6 +430,42 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
     }
 
     /// @inheritdoc INodeRegistry
+    function getNodesPacked(uint64 fromId, uint256 count) external view override returns (uint256[] memory words) {
+        uint256 total = _nodeCount;
+        uint256 first = fromId == 0 ? 1 : fromId;
+        if (first > total || count == 0) return new uint256[](0);
+        uint256 available = total - first + 1;
+        uint256 n = count < available ? count : available;
+        words = new uint256[](n * 9);
+        uint32 epoch = _epoch();
+        for (uint256 i; i < n; ++i) {
+            Node storage node = _nodes[uint64(first + i)]; // first + i <= total <= type(uint64).max
+            uint256 core = node.core;
+            uint256 hb = node.heartbeat;
+            uint256 account;
+            assembly ("memory-safe") {
+                // The BondAccount struct occupies exactly one slot; read it whole.
+                account := sload(add(node.slot, 2))
+            }
+            uint256 o = i * 9;
+            words[o] = core;
+            words[o + 1] = hb;
+            words[o + 2] = account;
+            words[o + 3] = uint256(node.capabilityNames);
+            words[o + 4] = node.capabilityNumbers;
+            words[o + 5] = node.prices0;
+            words[o + 6] = node.prices1;
+            words[o + 7] = uint256(node.metadataHash);
+            BondAccount memory a = node.account; // warm now
+            bool active = _isActive(core, a.bond, _tokens[core.bondTokenId()].minBond);
+            words[o + 8] =
+                (active ? 1 : 0) |
+                (uint256(Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost)) << 8) |
+                (uint256(_availability(core, hb, epoch)) << 40);
+        }
+    }
+
+    /// @inheritdoc INodeRegistry
     function bondInfo(uint64 nodeId) external view override returns (BondInfo memory info) {
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;

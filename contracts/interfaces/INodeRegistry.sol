@@ -214,6 +214,21 @@ interface INodeRegistry is INodeCollateral {
     ///         Deregistered nodes are included (look at `status`). Discovery reads the registry with this.
     function getNodes(uint64 fromId, uint256 count) external view returns (NodeView[] memory nodes);
 
+    /// @notice The same nodes as `getNodes`, as 9 raw words per node, for discovery at scale: about
+    ///         half the gas per node and no quadratic memory growth, so 1,000 nodes fit one eth_call.
+    /// @dev Node i (0-based) occupies words[9i .. 9i+8]:
+    ///      0 core      = owner 0..160 | registeredAt 160..192 | status 192..200 | unbonding 200..208 | bondTokenId 208..224
+    ///      1 heartbeat = signer 0..160 | lastSeen 160..192 | beatEpochs 192..224 | lastBeatEpoch 224..256
+    ///      2 account   = bond 0..96 | locked 96..192 | completed 192..224 | failed 224..240 | slashed 240..248 | disputesLost 248..256
+    ///      3 capabilities names   = gpuModel (high 128) | region (low 128)
+    ///      4 capabilities numbers = see `Capabilities` in NodeTypes.sol (gpuCount at bit 0 ... latencyMs at 240)
+    ///      5 prices0 = gpuHour 0 | cpuCoreHour 64 | memoryGBHour 128 | storageGBHour 192
+    ///      6 prices1 = networkGB 0 | perJob 64 | minimumJob 128 | paymentTokenId 192..208
+    ///      7 metadataHash
+    ///      8 derived = active 0..8 (0/1) | reputation ppm 8..40 | availability ppm 40..72
+    ///      Token ids map to addresses through `bondTokens()` (id 0 = ETH). The node id is fromId + i.
+    function getNodesPacked(uint64 fromId, uint256 count) external view returns (uint256[] memory words);
+
     /// @notice The node's bond accounting, including what `withdrawBond` would pay now.
     function bondInfo(uint64 nodeId) external view returns (BondInfo memory);
 

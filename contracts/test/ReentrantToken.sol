@@ -21,6 +21,18 @@ contract ReentrantToken is ERC20 {
         _mint(to, amount);
     }
 
+    /// @notice Lets the token act as an account (e.g. own a node) so its callbacks pass owner checks
+    ///         and only the reentrancy guard can stop them.
+    function execute(address to, bytes calldata data) external payable returns (bytes memory) {
+        (bool ok, bytes memory ret) = to.call{value: msg.value}(data);
+        if (!ok) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+        return ret;
+    }
+
     /// @notice Calls `target_` with `data` on the next transfer.
     function arm(address target_, bytes calldata data) external {
         target = target_;
