@@ -300,7 +300,10 @@ if (parentPort) {
   } catch {
     // Not Linux: CPU falls back to the host's measurement.
   }
-  parentPort.postMessage({ type: "started", tid });
+  const cpuStartNs = threadCpuNs();
+  parentPort.postMessage({ type: "started", tid, cpuStartNs });
   const result = run(workerData as WasmWorkerData);
+  // Job CPU = this thread's CPU since the module was handed over (excludes thread start-up).
+  if (result.cpuNs !== null && cpuStartNs !== null) result.cpuNs -= cpuStartNs;
   parentPort.postMessage(result, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
 }

@@ -103,6 +103,7 @@ function runWorker(
     const started = performance.now();
     const pages = new Int32Array(data.shared);
     let tid = 0;
+    let cpuStartNs: number | null = null;
     let settled = false;
     let killedFor: "timeout" | "abort" | "heap" | null = null;
     let lastCpuNs: number | null = null;
@@ -126,7 +127,9 @@ function runWorker(
       const violations = [...(r.violations ?? [])];
       let outcome: SandboxOutcome = "ok";
       const memoryPages = r.memoryPages ?? Atomics.load(pages, 0);
-      const atCap = memoryPages >= maxPages;
+      // The cap itself is exact (the engine refuses to grow past it), but a failed grow is not
+      // observable from the host: a run that fails within 1 MiB of the cap is classed `memory`.
+      const atCap = memoryPages >= maxPages - 16;
       if (killedFor === "timeout") {
         outcome = "timeout";
         violations.push(`time: exceeded ${spec.limits.timeoutMs} ms of wall time; thread terminated`);
@@ -172,20 +175,26 @@ function runWorker(
     const stop = (reason: "timeout" | "abort") => {
       if (settled || killedFor) return;
       killedFor = reason;
-      if (tid) lastCpuNs = readThreadCpuNs(tid);
+      const now = tid ? readThreadCpuNs(tid) : null;
+      if (now !== null && cpuStartNs !== null) lastCpuNs = now - cpuStartNs;
       void worker.terminate().finally(() => finish({}));
     };
     const timer = setTimeout(() => stop("timeout"), spec.limits.timeoutMs);
     const onAbort = () => stop("abort");
     options.signal?.addEventListener("abort", onAbort, { once: true });
 
-    worker.on("message", (message: { type: "started"; tid: number } | WasmWorkerResult) => {
-      if (message.type === "started") tid = message.tid;
-      else {
-        finish(message);
-        void worker.terminate();
-      }
-    });
+    worker.on(
+      "message",
+      (message: { type: "started"; tid: number; cpuStartNs: number | null } | WasmWorkerResult) => {
+        if (message.type === "started") {
+          tid = message.tid;
+          cpuStartNs = message.cpuStartNs;
+        } else {
+          finish(message);
+          void worker.terminate();
+        }
+      },
+    );
     worker.on("error", (error: Error & { code?: string }) => {
       if (error.code === "ERR_WORKER_OUT_OF_MEMORY") {
         killedFor = "heap";
