@@ -17,7 +17,12 @@ import {
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { NetworkConnection } from "hardhat/types/network";
 import SandrunModule from "../../ignition/modules/Sandrun.ts";
-import { SAMPLE_METADATA_HASH, SAMPLE_METADATA_URI, sampleCapabilities, samplePrices } from "../registry/helpers.ts";
+import {
+  SAMPLE_METADATA_HASH,
+  SAMPLE_METADATA_URI,
+  sampleCapabilities,
+  samplePrices,
+} from "../registry/helpers.ts";
 
 export const ETH = zeroAddress;
 export const MIN_BOND = parseEther("0.1");
@@ -83,7 +88,11 @@ export function digestOf(label: string): Hex {
 }
 
 /** Deploys the protocol through the Ignition module and registers `nodeCount` bonded nodes. */
-export async function deployMarket(connection: NetworkConnection, nodeCount = 6, params: Record<string, unknown> = {}) {
+export async function deployMarket(
+  connection: NetworkConnection,
+  nodeCount = 6,
+  params: Record<string, unknown> = {},
+) {
   const { viem, ignition } = connection;
   const wallets = await viem.getWalletClients();
   const [admin, requester, treasury, carrier, other, ...nodeOwners] = wallets;
@@ -113,21 +122,45 @@ export async function deployMarket(connection: NetworkConnection, nodeCount = 6,
     const signer = privateKeyToAccount(generatePrivateKey());
     const reg = await viem.getContractAt("NodeRegistry", registry.address, { client: { wallet: owner } });
     await reg.write.register(
-      [signer.address, ETH, BOND, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, SAMPLE_METADATA_URI],
+      [
+        signer.address,
+        ETH,
+        BOND,
+        sampleCapabilities(),
+        samplePrices(),
+        SAMPLE_METADATA_HASH,
+        SAMPLE_METADATA_URI,
+      ],
       { value: BOND },
     );
     nodes.push({ id: BigInt(i + 1), signer, owner });
   }
 
-  const domain = { name: "Sandrun JobMarket", version: "1", chainId, verifyingContract: market.address } as const;
+  const domain = {
+    name: "Sandrun JobMarket",
+    version: "1",
+    chainId,
+    verifyingContract: market.address,
+  } as const;
 
   /** Creates a pool owned by the requester with `members` as its nodes. */
-  async function createPool(strategy: number, level: number, members: TestNode[], redundancy = 0): Promise<bigint> {
+  async function createPool(
+    strategy: number,
+    level: number,
+    members: TestNode[],
+    redundancy = 0,
+  ): Promise<bigint> {
     const p = await viem.getContractAt("PoolRegistry", pools.address, { client: { wallet: requester } });
     const before = await pools.read.poolCount();
     await p.write.createPool([
       { strategy, redundancy, verification: level, open: true, minReputation: 0, minBond: 0n },
-      { gpuModel: `0x${"00".repeat(16)}`, region: `0x${"00".repeat(16)}`, minGpuCount: 0, minMemoryGB: 0, minBandwidthMbps: 0 },
+      {
+        gpuModel: `0x${"00".repeat(16)}`,
+        region: `0x${"00".repeat(16)}`,
+        minGpuCount: 0,
+        minMemoryGB: 0,
+        minBandwidthMbps: 0,
+      },
       members.map((m) => m.id),
     ]);
     return before + 1n;
@@ -180,7 +213,16 @@ export async function deployMarket(connection: NetworkConnection, nodeCount = 6,
           { type: "uint96" },
           { type: "bytes32" },
         ],
-        [BigInt(chainId), market.address, jobId, nodeId, r.digest, keccak256(toBytes(r.resultURI)), r.invoice, r.salt],
+        [
+          BigInt(chainId),
+          market.address,
+          jobId,
+          nodeId,
+          r.digest,
+          keccak256(toBytes(r.resultURI)),
+          r.invoice,
+          r.salt,
+        ],
       ),
     );
   }

@@ -48,7 +48,7 @@ describe("JobMarket lifecycle", () => {
     assert.equal(await f.market.read.balanceOf([f.requester.account.address, ETH]), PRICE / 2n);
     await f.networkHelpers.time.increase(CHALLENGE + 1);
     assert.equal(await f.market.read.balanceOf([f.nodes[1].owner.account.address, ETH]), net(PRICE / 2n));
-    const fee = (PRICE * 2n * FEE_BPS) / 10_000n + (PRICE / 2n) * FEE_BPS / 10_000n;
+    const fee = (PRICE * 2n * FEE_BPS) / 10_000n + ((PRICE / 2n) * FEE_BPS) / 10_000n;
     assert.equal(await f.market.read.balanceOf([f.treasury.account.address, ETH]), fee);
     // Collateral released to every node.
     for (const n of f.nodes) assert.equal((await bondOf(f, n)).locked, 0n);
@@ -72,7 +72,10 @@ describe("JobMarket lifecycle", () => {
     assert.equal(liar.bond, BOND - COLLATERAL);
     const half = COLLATERAL / 2n / 2n;
     assert.equal(await f.market.read.balanceOf([f.nodes[0].owner.account.address, ETH]), half);
-    assert.equal(await f.market.read.balanceOf([f.requester.account.address, ETH]), COLLATERAL - 2n * half + PRICE);
+    assert.equal(
+      await f.market.read.balanceOf([f.requester.account.address, ETH]),
+      COLLATERAL - 2n * half + PRICE,
+    );
     const [, held] = await f.market.read.balanceDetails([f.nodes[1].owner.account.address, ETH]);
     assert.equal(held, net(PRICE));
   });
@@ -145,9 +148,12 @@ describe("JobMarket lifecycle", () => {
     await steps.reveal(f.nodes[0], jobId, 0, rs[0]);
     await steps.reveal(f.nodes[1], jobId, 1, rs[1]);
     const other = await f.asWallet(f.other);
-    await f.viem.assertions.revertWithCustomErrorWithArgs(other.write.settle([jobId]), f.market, "JobMarketNotSettleable", [
-      jobId,
-    ]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      other.write.settle([jobId]),
+      f.market,
+      "JobMarketNotSettleable",
+      [jobId],
+    );
     await f.networkHelpers.time.increase(7200 + 1);
     await f.viem.assertions.emitWithArgs(other.write.settle([jobId]), f.market, "Slashed", [
       jobId,
