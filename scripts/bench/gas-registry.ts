@@ -132,7 +132,7 @@ for (const size of sizes) {
 }
 
 // Discovery: gas of one page of nodes as an eth_call (Hardhat caps eth_call gas at the block gas
-// limit, 30M by default; public providers commonly at 50M).
+// limit, and since Osaka (EIP-7825) at 2^24 = 16,777,216 gas per transaction; geth serves eth_call up to 50M).
 async function viewGas(functionName: "getNodes" | "getNodesPacked", count: number) {
   const n = Math.min(count, Number(registered));
   const gas = Number(
@@ -141,7 +141,7 @@ async function viewGas(functionName: "getNodes" | "getNodesPacked", count: numbe
   return { nodes: n, gas, gasPerNode: Math.round(gas / n) };
 }
 const getNodesPage = await viewGas("getNodes", 100);
-const getNodesPackedPage = await viewGas("getNodesPacked", 1000);
+const getNodesPackedPage = await viewGas("getNodesPacked", 500);
 
 const small = bySize[String(sizes[0])]!;
 const large = bySize[String(sizes[1])]!;
