@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
-import type { Hash } from "viem";
+import { encodeFunctionData, type Hash } from "viem";
 
 import {
   EPOCH,
@@ -49,7 +49,15 @@ let registered = 0n;
 async function registerMany(target: number): Promise<void> {
   while (Number(registered) < target) {
     await registry.write.register(
-      [alice.account.address, "0x0000000000000000000000000000000000000000", 0n, caps, prices, SAMPLE_METADATA_HASH, SAMPLE_METADATA_URI],
+      [
+        alice.account.address,
+        "0x0000000000000000000000000000000000000000",
+        0n,
+        caps,
+        prices,
+        SAMPLE_METADATA_HASH,
+        SAMPLE_METADATA_URI,
+      ],
       asAlice,
     );
     registered++;
@@ -63,11 +71,21 @@ async function measure(): Promise<Record<string, number>> {
   const g: Record<string, number> = {};
   const zero = "0x0000000000000000000000000000000000000000" as const;
   const args = (bondToken: `0x${string}`, amount: bigint) =>
-    [bob.account.address, bondToken, amount, caps, prices, SAMPLE_METADATA_HASH, SAMPLE_METADATA_URI] as const;
+    [
+      bob.account.address,
+      bondToken,
+      amount,
+      caps,
+      prices,
+      SAMPLE_METADATA_HASH,
+      SAMPLE_METADATA_URI,
+    ] as const;
 
   g.register = await gasOf(registry.write.register(args(zero, 0n), asAlice));
   const plain = ++registered;
-  g.registerWithEthBond = await gasOf(registry.write.register(args(zero, MIN_BOND), { ...asAlice, value: MIN_BOND }));
+  g.registerWithEthBond = await gasOf(
+    registry.write.register(args(zero, MIN_BOND), { ...asAlice, value: MIN_BOND }),
+  );
   const ethNode = ++registered;
   g.registerWithErc20Bond = await gasOf(registry.write.register(args(token.address, 100_000_000n), asAlice));
   const tokenNode = ++registered;
@@ -86,7 +104,9 @@ async function measure(): Promise<Record<string, number>> {
   g.updateCapabilities = await gasOf(
     registry.write.updateCapabilities([plain, { ...caps, gpuCount: 4, latencyMs: 20 }], asAlice),
   );
-  g.updatePrices = await gasOf(registry.write.updatePrices([plain, { ...prices, gpuHour: prices.gpuHour * 2n }], asAlice));
+  g.updatePrices = await gasOf(
+    registry.write.updatePrices([plain, { ...prices, gpuHour: prices.gpuHour * 2n }], asAlice),
+  );
   g.updateMetadata = await gasOf(
     registry.write.updateMetadata([plain, `0x${"cd".repeat(32)}`, SAMPLE_METADATA_URI], asAlice),
   );
@@ -113,7 +133,13 @@ async function measure(): Promise<Record<string, number>> {
   // Pools: create with 3 members, add, replace, remove, join (open pool), leave.
   await registry.write.bond([plain, MIN_BOND], { ...asAlice, value: MIN_BOND });
   const policy = { strategy: 2, redundancy: 3, verification: 2, open: true, minReputation: 0, minBond: 0n };
-  const req = { minGpuCount: 1, gpuModel: caps.gpuModel, minMemoryGB: 16, minBandwidthMbps: 100, region: caps.region };
+  const req = {
+    minGpuCount: 1,
+    gpuModel: caps.gpuModel,
+    minMemoryGB: 16,
+    minBandwidthMbps: 100,
+    region: caps.region,
+  };
   g.createPool3Members = await gasOf(pools.write.createPool([policy, req, [1n, 2n, 3n]], asAlice));
   const poolId = await pools.read.poolCount();
   g.addNode = await gasOf(pools.write.addNode([poolId, 4n], asAlice));
@@ -135,9 +161,8 @@ for (const size of sizes) {
 // limit, and since Osaka (EIP-7825) at 2^24 = 16,777,216 gas per transaction; geth serves eth_call up to 50M).
 async function viewGas(functionName: "getNodes" | "getNodesPacked", count: number) {
   const n = Math.min(count, Number(registered));
-  const gas = Number(
-    await publicClient.estimateContractGas({ address: registry.address, abi: registry.abi, functionName, args: [1n, BigInt(n)] }),
-  );
+  const data = encodeFunctionData({ abi: registry.abi, functionName, args: [1n, BigInt(n)] });
+  const gas = Number(await publicClient.estimateGas({ to: registry.address, data }));
   return { nodes: n, gas, gasPerNode: Math.round(gas / n) };
 }
 const getNodesPage = await viewGas("getNodes", 100);

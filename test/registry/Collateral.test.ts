@@ -7,7 +7,14 @@ import assert from "node:assert/strict";
 import { network } from "hardhat";
 import { getAddress, zeroAddress } from "viem";
 
-import { MIN_BOND, SAMPLE_METADATA_HASH, UNBONDING_DELAY, deployRegistry, sampleCapabilities, samplePrices } from "./helpers.ts";
+import {
+  MIN_BOND,
+  SAMPLE_METADATA_HASH,
+  UNBONDING_DELAY,
+  deployRegistry,
+  sampleCapabilities,
+  samplePrices,
+} from "./helpers.ts";
 
 const { viem, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
@@ -22,15 +29,37 @@ async function marketFixture() {
   const f = await deployRegistry(viem);
   await f.registry.write.setJobMarket([f.harness.address]);
   const bond = MIN_BOND * 10n;
-  await f.registry.write.register([f.bob.account.address, zeroAddress, bond, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""], {
-    account: f.alice.account,
-    value: bond,
-  });
+  await f.registry.write.register(
+    [
+      f.bob.account.address,
+      zeroAddress,
+      bond,
+      sampleCapabilities(),
+      samplePrices(),
+      SAMPLE_METADATA_HASH,
+      "",
+    ],
+    {
+      account: f.alice.account,
+      value: bond,
+    },
+  );
   await f.token.write.mint([f.alice.account.address, 1_000_000_000n]);
   await f.token.write.approve([f.registry.address, 1_000_000_000n], { account: f.alice.account });
-  await f.registry.write.register([f.bob.account.address, f.token.address, 1_000_000_000n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""], {
-    account: f.alice.account,
-  });
+  await f.registry.write.register(
+    [
+      f.bob.account.address,
+      f.token.address,
+      1_000_000_000n,
+      sampleCapabilities(),
+      samplePrices(),
+      SAMPLE_METADATA_HASH,
+      "",
+    ],
+    {
+      account: f.alice.account,
+    },
+  );
   return { ...f, bond };
 }
 
@@ -38,12 +67,37 @@ describe("NodeRegistry: collateral hooks", () => {
   it("refuses every hook from anyone but the job market", async () => {
     const { registry, mallory } = await loadFixture(marketFixture);
     const account = mallory.account;
-    const who = [getAddress(mallory.account.address)] as const;
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.lockCollateral([1n, 1n], { account }), registry, "NodeRegistryCallerNotJobMarket", who);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.releaseCollateral([1n, 1n, 1], { account }), registry, "NodeRegistryCallerNotJobMarket", who);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.slashCollateral([1n, 1n, 3], { account }), registry, "NodeRegistryCallerNotJobMarket", who);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.recordOutcome([1n, 1], { account }), registry, "NodeRegistryCallerNotJobMarket", who);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.slashFreeBond([1n, 1n], { account }), registry, "NodeRegistryCallerNotJobMarket", who);
+    const who = [getAddress(mallory.account.address)] as [`0x${string}`];
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.lockCollateral([1n, 1n], { account }),
+      registry,
+      "NodeRegistryCallerNotJobMarket",
+      who,
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.releaseCollateral([1n, 1n, 1], { account }),
+      registry,
+      "NodeRegistryCallerNotJobMarket",
+      who,
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.slashCollateral([1n, 1n, 3], { account }),
+      registry,
+      "NodeRegistryCallerNotJobMarket",
+      who,
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.recordOutcome([1n, 1], { account }),
+      registry,
+      "NodeRegistryCallerNotJobMarket",
+      who,
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.slashFreeBond([1n, 1n], { account }),
+      registry,
+      "NodeRegistryCallerNotJobMarket",
+      who,
+    );
   });
 
   it("locks free bond for an active node and releases it with an outcome", async () => {
@@ -53,24 +107,67 @@ describe("NodeRegistry: collateral hooks", () => {
       getAddress(bob.account.address),
       zeroAddress,
     ]);
-    await viem.assertions.emitWithArgs(harness.write.lock([1n, 2n]), registry, "CollateralLocked", [1n, 2n, 42n]);
+    await viem.assertions.emitWithArgs(harness.write.lock([1n, 2n]), registry, "CollateralLocked", [
+      1n,
+      2n,
+      42n,
+    ]);
     assert.equal((await registry.read.nodeForJob([1n])).freeBond, bond - 42n);
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.lock([1n, bond]), registry, "NodeRegistryInsufficientFreeBond", [1n, bond - 42n, bond]);
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.release([1n, 43n, COMPLETED]), registry, "NodeRegistryInsufficientLocked", [1n, 42n, 43n]);
-    await viem.assertions.emitWithArgs(harness.write.release([1n, 40n, COMPLETED]), registry, "ReputationUpdated", [1n, COMPLETED, 666_666]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lock([1n, bond]),
+      registry,
+      "NodeRegistryInsufficientFreeBond",
+      [1n, bond - 42n, bond],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.release([1n, 43n, COMPLETED]),
+      registry,
+      "NodeRegistryInsufficientLocked",
+      [1n, 42n, 43n],
+    );
+    await viem.assertions.emitWithArgs(
+      harness.write.release([1n, 40n, COMPLETED]),
+      registry,
+      "ReputationUpdated",
+      [1n, COMPLETED, 666_666],
+    );
     const [score, completed] = await registry.read.reputation([1n]);
     assert.equal(score, 666_666);
     assert.equal(completed, 1);
-    await viem.assertions.emitWithArgs(harness.write.release([1n, 2n, 0]), registry, "CollateralReleased", [1n, 2n, 0n]);
+    await viem.assertions.emitWithArgs(harness.write.release([1n, 2n, 0]), registry, "CollateralReleased", [
+      1n,
+      2n,
+      0n,
+    ]);
     assert.equal((await registry.read.reputation([1n]))[1], 1, "Outcome.None records nothing");
     // Inactive nodes cannot be locked: paused, unbonding, under-bonded, unknown.
     await registry.write.pauseNode([1n], { account: alice.account });
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.lock([1n, 1n]), registry, "NodeRegistryNodeNotActive", [1n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lock([1n, 1n]),
+      registry,
+      "NodeRegistryNodeNotActive",
+      [1n],
+    );
     await registry.write.resumeNode([1n], { account: alice.account });
     await registry.write.requestUnbond([1n, 1n], { account: alice.account });
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.lock([1n, 1n]), registry, "NodeRegistryNodeNotActive", [1n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.lock([9n, 1n]), registry, "NodeRegistryNodeNotActive", [9n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.release([9n, 0n, 1]), registry, "NodeRegistryUnknownNode", [9n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lock([1n, 1n]),
+      registry,
+      "NodeRegistryNodeNotActive",
+      [1n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lock([9n, 1n]),
+      registry,
+      "NodeRegistryNodeNotActive",
+      [9n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.release([9n, 0n, 1]),
+      registry,
+      "NodeRegistryUnknownNode",
+      [9n],
+    );
     await registry.write.pause();
     await viem.assertions.revertWithCustomError(harness.write.lock([2n, 1n]), registry, "EnforcedPause");
   });
@@ -87,13 +184,28 @@ describe("NodeRegistry: collateral hooks", () => {
     assert.equal(info.locked, 40n);
     const rep = await registry.read.reputation([1n]);
     assert.equal(rep[0], 166_666, "1e6 * (0+1) / (0 + 4*1 + 2)");
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.slash([1n, 41n, SLASHED]), registry, "NodeRegistryInsufficientLocked", [1n, 40n, 41n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.slash([1n, 41n, SLASHED]),
+      registry,
+      "NodeRegistryInsufficientLocked",
+      [1n, 40n, 41n],
+    );
     // Ask for everything: only bond - locked is paid.
     await registry.write.requestUnbond([1n, bond - 100n], { account: alice.account });
     await time.increase(UNBONDING_DELAY);
-    await viem.assertions.emitWithArgs(registry.write.withdrawBond([1n], { account: alice.account }), registry, "BondWithdrawn", [1n, getAddress(alice.account.address), zeroAddress, bond - 100n]);
+    await viem.assertions.emitWithArgs(
+      registry.write.withdrawBond([1n], { account: alice.account }),
+      registry,
+      "BondWithdrawn",
+      [1n, getAddress(alice.account.address), zeroAddress, bond - 100n],
+    );
     assert.equal(await publicClient.getBalance({ address: registry.address }), 40n, "the lock stays");
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.deregister([1n], { account: alice.account }), registry, "NodeRegistryCollateralLocked", [1n, 40n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.deregister([1n], { account: alice.account }),
+      registry,
+      "NodeRegistryCollateralLocked",
+      [1n, 40n],
+    );
 
     await harness.write.lock([2n, 500n]);
     await harness.write.slash([2n, 500n, DISPUTE_LOST]);
@@ -105,12 +217,36 @@ describe("NodeRegistry: collateral hooks", () => {
     const { registry, harness, alice, bond } = await loadFixture(marketFixture);
     await harness.write.lock([1n, 10n]);
     await registry.write.requestUnbond([1n, bond - 10n], { account: alice.account });
-    await viem.assertions.emitWithArgs(harness.write.slashFree([1n, bond]), registry, "FreeBondSlashed", [1n, getAddress(harness.address), bond - 10n, 10n]);
+    await viem.assertions.emitWithArgs(harness.write.slashFree([1n, bond]), registry, "FreeBondSlashed", [
+      1n,
+      getAddress(harness.address),
+      bond - 10n,
+      10n,
+    ]);
     await time.increase(UNBONDING_DELAY);
-    await viem.assertions.emitWithArgs(registry.write.withdrawBond([1n], { account: alice.account }), registry, "BondWithdrawn", [1n, getAddress(alice.account.address), zeroAddress, 0n]);
-    await viem.assertions.emitWithArgs(harness.write.record([1n, FAILED]), registry, "ReputationUpdated", [1n, FAILED, 333_333]);
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.record([9n, FAILED]), registry, "NodeRegistryUnknownNode", [9n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(harness.write.slashFree([9n, 1n]), registry, "NodeRegistryUnknownNode", [9n]);
+    await viem.assertions.emitWithArgs(
+      registry.write.withdrawBond([1n], { account: alice.account }),
+      registry,
+      "BondWithdrawn",
+      [1n, getAddress(alice.account.address), zeroAddress, 0n],
+    );
+    await viem.assertions.emitWithArgs(harness.write.record([1n, FAILED]), registry, "ReputationUpdated", [
+      1n,
+      FAILED,
+      333_333,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.record([9n, FAILED]),
+      registry,
+      "NodeRegistryUnknownNode",
+      [9n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.slashFree([9n, 1n]),
+      registry,
+      "NodeRegistryUnknownNode",
+      [9n],
+    );
   });
 });
 
@@ -119,29 +255,97 @@ describe("NodeRegistry: admin", () => {
     const { registry, alice, bob, carol, mallory, harness } = await loadFixture(marketFixture);
     for (const w of [alice, bob, carol, mallory]) {
       const account = w.account;
-      const args = [getAddress(w.account.address)] as const;
-      await viem.assertions.revertWithCustomErrorWithArgs(registry.write.setJobMarket([harness.address], { account }), registry, "OwnableUnauthorizedAccount", args);
-      await viem.assertions.revertWithCustomErrorWithArgs(registry.write.setBondToken([harness.address, true, 1n], { account }), registry, "OwnableUnauthorizedAccount", args);
-      await viem.assertions.revertWithCustomErrorWithArgs(registry.write.setUnbondingDelay([7200], { account }), registry, "OwnableUnauthorizedAccount", args);
-      await viem.assertions.revertWithCustomErrorWithArgs(registry.write.pause({ account }), registry, "OwnableUnauthorizedAccount", args);
-      await viem.assertions.revertWithCustomErrorWithArgs(registry.write.unpause({ account }), registry, "OwnableUnauthorizedAccount", args);
-      await viem.assertions.revertWithCustomErrorWithArgs(registry.write.transferOwnership([w.account.address], { account }), registry, "OwnableUnauthorizedAccount", args);
+      const args = [getAddress(w.account.address)] as [`0x${string}`];
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        registry.write.setJobMarket([harness.address], { account }),
+        registry,
+        "OwnableUnauthorizedAccount",
+        args,
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        registry.write.setBondToken([harness.address, true, 1n], { account }),
+        registry,
+        "OwnableUnauthorizedAccount",
+        args,
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        registry.write.setUnbondingDelay([7200], { account }),
+        registry,
+        "OwnableUnauthorizedAccount",
+        args,
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        registry.write.pause({ account }),
+        registry,
+        "OwnableUnauthorizedAccount",
+        args,
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        registry.write.unpause({ account }),
+        registry,
+        "OwnableUnauthorizedAccount",
+        args,
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        registry.write.transferOwnership([w.account.address], { account }),
+        registry,
+        "OwnableUnauthorizedAccount",
+        args,
+      );
     }
   });
 
   it("sets the job market once, validates parameters and lists tokens", async () => {
     const { registry, harness, token, admin, alice } = await loadFixture(marketFixture);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.setJobMarket([alice.account.address]), registry, "NodeRegistryJobMarketAlreadySet", [getAddress(harness.address)]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.setJobMarket([alice.account.address]),
+      registry,
+      "NodeRegistryJobMarketAlreadySet",
+      [getAddress(harness.address)],
+    );
     const fresh = await viem.deployContract("NodeRegistry", [admin.account.address, 1n, 3600, 60]);
-    await viem.assertions.revertWithCustomError(fresh.write.setJobMarket([zeroAddress]), fresh, "NodeRegistryZeroAddress");
-    await viem.assertions.emitWithArgs(fresh.write.setJobMarket([alice.account.address]), fresh, "JobMarketSet", [getAddress(alice.account.address)]);
+    await viem.assertions.revertWithCustomError(
+      fresh.write.setJobMarket([zeroAddress]),
+      fresh,
+      "NodeRegistryZeroAddress",
+    );
+    await viem.assertions.emitWithArgs(
+      fresh.write.setJobMarket([alice.account.address]),
+      fresh,
+      "JobMarketSet",
+      [getAddress(alice.account.address)],
+    );
     assert.equal(await fresh.read.jobMarket(), getAddress(alice.account.address));
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.setUnbondingDelay([3599]), registry, "NodeRegistryUnbondingDelayOutOfRange", [3599, 3600, 7_776_000]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.setUnbondingDelay([7_776_001]), registry, "NodeRegistryUnbondingDelayOutOfRange", [7_776_001, 3600, 7_776_000]);
-    await viem.assertions.emitWithArgs(registry.write.setUnbondingDelay([86_400]), registry, "UnbondingDelaySet", [86_400]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.setUnbondingDelay([3599]),
+      registry,
+      "NodeRegistryUnbondingDelayOutOfRange",
+      [3599, 3600, 7_776_000],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.setUnbondingDelay([7_776_001]),
+      registry,
+      "NodeRegistryUnbondingDelayOutOfRange",
+      [7_776_001, 3600, 7_776_000],
+    );
+    await viem.assertions.emitWithArgs(
+      registry.write.setUnbondingDelay([86_400]),
+      registry,
+      "UnbondingDelaySet",
+      [86_400],
+    );
     assert.equal(await registry.read.unbondingDelay(), 86_400);
-    await viem.assertions.revertWithCustomError(registry.write.setBondToken([zeroAddress, false, 1n]), registry, "NodeRegistryEthAlwaysAllowed");
-    await viem.assertions.emitWithArgs(registry.write.setBondToken([zeroAddress, true, 5n]), registry, "BondTokenSet", [zeroAddress, 0, true, 5n]);
+    await viem.assertions.revertWithCustomError(
+      registry.write.setBondToken([zeroAddress, false, 1n]),
+      registry,
+      "NodeRegistryEthAlwaysAllowed",
+    );
+    await viem.assertions.emitWithArgs(
+      registry.write.setBondToken([zeroAddress, true, 5n]),
+      registry,
+      "BondTokenSet",
+      [zeroAddress, 0, true, 5n],
+    );
     assert.deepEqual(await registry.read.bondTokenConfig([token.address]), [true, 1, 100_000_000n]);
     assert.deepEqual(await registry.read.bondTokens(), [zeroAddress, getAddress(token.address)]);
     assert.deepEqual(await registry.read.bondTokenConfig([alice.account.address]), [false, 0, 0n]);

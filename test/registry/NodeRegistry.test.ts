@@ -26,7 +26,15 @@ const { loadFixture, time } = networkHelpers;
 async function oneNode() {
   const f = await deployRegistry(viem);
   await f.registry.write.register(
-    [f.bob.account.address, zeroAddress, MIN_BOND, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, SAMPLE_METADATA_URI],
+    [
+      f.bob.account.address,
+      zeroAddress,
+      MIN_BOND,
+      sampleCapabilities(),
+      samplePrices(),
+      SAMPLE_METADATA_HASH,
+      SAMPLE_METADATA_URI,
+    ],
     { account: f.alice.account, value: MIN_BOND },
   );
   return f;
@@ -36,15 +44,30 @@ describe("NodeRegistry: registration", () => {
   it("assigns sequential ids from 1 and stores every field", async () => {
     const { registry, alice, bob } = await loadFixture(oneNode);
     assert.equal(await registry.read.nodeCount(), 1n);
-    const caps = sampleCapabilities({ gpuModel: code16("rtx4090"), region: code16("eu-west-2"), latencyMs: 65535, storageIOPS: 16_777_215 });
+    const caps = sampleCapabilities({
+      gpuModel: code16("rtx4090"),
+      region: code16("eu-west-2"),
+      latencyMs: 65535,
+      storageIOPS: 16_777_215,
+    });
     const prices = samplePrices({ gpuHour: 2n ** 64n - 1n, minimumJob: 7n });
     await viem.assertions.emitWithArgs(
-      registry.write.register([alice.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, "uri"], {
-        account: bob.account,
-      }),
+      registry.write.register(
+        [alice.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, "uri"],
+        {
+          account: bob.account,
+        },
+      ),
       registry,
       "NodeRegistered",
-      [2n, getAddress(bob.account.address), getAddress(alice.account.address), zeroAddress, SAMPLE_METADATA_HASH, "uri"],
+      [
+        2n,
+        getAddress(bob.account.address),
+        getAddress(alice.account.address),
+        zeroAddress,
+        SAMPLE_METADATA_HASH,
+        "uri",
+      ],
     );
     const node = await registry.read.getNode([2n]);
     assert.equal(node.id, 2n);
@@ -65,10 +88,21 @@ describe("NodeRegistry: registration", () => {
   it("emits Bonded for an ETH bond and holds the ETH", async () => {
     const { registry, alice, bob, publicClient } = await loadFixture(oneNode);
     await viem.assertions.emitWithArgs(
-      registry.write.register([bob.account.address, zeroAddress, 5n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""], {
-        account: alice.account,
-        value: 5n,
-      }),
+      registry.write.register(
+        [
+          bob.account.address,
+          zeroAddress,
+          5n,
+          sampleCapabilities(),
+          samplePrices(),
+          SAMPLE_METADATA_HASH,
+          "",
+        ],
+        {
+          account: alice.account,
+          value: 5n,
+        },
+      ),
       registry,
       "Bonded",
       [2n, zeroAddress, 5n, 5n],
@@ -80,7 +114,18 @@ describe("NodeRegistry: registration", () => {
     const { registry, token, alice, bob } = await loadFixture(oneNode);
     await token.write.mint([alice.account.address, 1000n]);
     await token.write.approve([registry.address, 1000n], { account: alice.account });
-    await registry.write.register([bob.account.address, token.address, 1000n, sampleCapabilities(), samplePrices({ token: token.address }), SAMPLE_METADATA_HASH, ""], { account: alice.account });
+    await registry.write.register(
+      [
+        bob.account.address,
+        token.address,
+        1000n,
+        sampleCapabilities(),
+        samplePrices({ token: token.address }),
+        SAMPLE_METADATA_HASH,
+        "",
+      ],
+      { account: alice.account },
+    );
     assert.equal(await token.read.balanceOf([registry.address]), 1000n);
     const info = await registry.read.bondInfo([2n]);
     assert.equal(info.token, getAddress(token.address));
@@ -91,7 +136,18 @@ describe("NodeRegistry: registration", () => {
     await fot.write.mint([alice.account.address, 1000n]);
     await fot.write.approve([registry.address, 1000n], { account: alice.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.register([bob.account.address, fot.address, 1000n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""], { account: alice.account }),
+      registry.write.register(
+        [
+          bob.account.address,
+          fot.address,
+          1000n,
+          sampleCapabilities(),
+          samplePrices(),
+          SAMPLE_METADATA_HASH,
+          "",
+        ],
+        { account: alice.account },
+      ),
       registry,
       "NodeRegistryTransferShortfall",
       [getAddress(fot.address), 1000n, 990n],
@@ -109,25 +165,45 @@ describe("NodeRegistry: registration", () => {
       "NodeRegistryZeroSigner",
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.register([bob.account.address, mallory.account.address, 1n, caps, prices, SAMPLE_METADATA_HASH, ""], as),
+      registry.write.register(
+        [bob.account.address, mallory.account.address, 1n, caps, prices, SAMPLE_METADATA_HASH, ""],
+        as,
+      ),
       registry,
       "NodeRegistryTokenNotAllowed",
       [getAddress(mallory.account.address)],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.register([bob.account.address, zeroAddress, 0n, caps, { ...prices, token: mallory.account.address }, SAMPLE_METADATA_HASH, ""], as),
+      registry.write.register(
+        [
+          bob.account.address,
+          zeroAddress,
+          0n,
+          caps,
+          { ...prices, token: mallory.account.address },
+          SAMPLE_METADATA_HASH,
+          "",
+        ],
+        as,
+      ),
       registry,
       "NodeRegistryTokenNotAllowed",
       [getAddress(mallory.account.address)],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.register([bob.account.address, zeroAddress, 10n, caps, prices, SAMPLE_METADATA_HASH, ""], { ...as, value: 9n }),
+      registry.write.register(
+        [bob.account.address, zeroAddress, 10n, caps, prices, SAMPLE_METADATA_HASH, ""],
+        { ...as, value: 9n },
+      ),
       registry,
       "NodeRegistryValueMismatch",
       [10n, 9n],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.register([bob.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, ""], { ...as, value: 9n }),
+      registry.write.register(
+        [bob.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, ""],
+        { ...as, value: 9n },
+      ),
       registry,
       "NodeRegistryValueMismatch",
       [0n, 9n],
@@ -135,7 +211,10 @@ describe("NodeRegistry: registration", () => {
     await token.write.mint([alice.account.address, 10n]);
     await token.write.approve([registry.address, 10n], as);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.register([bob.account.address, token.address, 10n, caps, prices, SAMPLE_METADATA_HASH, ""], { ...as, value: 1n }),
+      registry.write.register(
+        [bob.account.address, token.address, 10n, caps, prices, SAMPLE_METADATA_HASH, ""],
+        { ...as, value: 1n },
+      ),
       registry,
       "NodeRegistryValueMismatch",
       [0n, 1n],
@@ -148,7 +227,10 @@ describe("NodeRegistry: registration", () => {
     ] as const;
     for (const [over, field, value] of bad) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.register([bob.account.address, zeroAddress, 0n, sampleCapabilities(over), prices, SAMPLE_METADATA_HASH, ""], as),
+        registry.write.register(
+          [bob.account.address, zeroAddress, 0n, sampleCapabilities(over), prices, SAMPLE_METADATA_HASH, ""],
+          as,
+        ),
         registry,
         "NodeRegistryInvalidCapability",
         [field, value],
@@ -156,7 +238,10 @@ describe("NodeRegistry: registration", () => {
     }
     await registry.write.pause();
     await viem.assertions.revertWithCustomError(
-      registry.write.register([bob.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, ""], as),
+      registry.write.register(
+        [bob.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, ""],
+        as,
+      ),
       registry,
       "EnforcedPause",
     );
@@ -168,16 +253,39 @@ describe("NodeRegistry: updates and lifecycle", () => {
     const { registry, token, alice, carol } = await loadFixture(oneNode);
     const as = { account: alice.account };
     const caps = sampleCapabilities({ gpuCount: 2, region: code16("ap-south-1") });
-    await viem.assertions.emitWithArgs(registry.write.updateCapabilities([1n, caps], as), registry, "CapabilitiesUpdated", [1n, caps]);
+    await viem.assertions.emitWithArgs(
+      registry.write.updateCapabilities([1n, caps], as),
+      registry,
+      "CapabilitiesUpdated",
+      [1n, caps],
+    );
     assert.deepEqual(await registry.read.capabilitiesOf([1n]), caps);
     const prices = samplePrices({ perJob: 99n, token: token.address });
-    await viem.assertions.emitWithArgs(registry.write.updatePrices([1n, prices], as), registry, "PricesUpdated", [1n, { ...prices, token: getAddress(token.address) }]);
-    assert.deepEqual((await registry.read.getNode([1n])).prices, { ...prices, token: getAddress(token.address) });
+    await viem.assertions.emitWithArgs(
+      registry.write.updatePrices([1n, prices], as),
+      registry,
+      "PricesUpdated",
+      [1n, { ...prices, token: getAddress(token.address) }],
+    );
+    assert.deepEqual((await registry.read.getNode([1n])).prices, {
+      ...prices,
+      token: getAddress(token.address),
+    });
     const hash = `0x${"11".repeat(32)}` as const;
-    await viem.assertions.emitWithArgs(registry.write.updateMetadata([1n, hash, "ipfs://x"], as), registry, "MetadataUpdated", [1n, hash, "ipfs://x"]);
+    await viem.assertions.emitWithArgs(
+      registry.write.updateMetadata([1n, hash, "ipfs://x"], as),
+      registry,
+      "MetadataUpdated",
+      [1n, hash, "ipfs://x"],
+    );
     assert.equal((await registry.read.getNode([1n])).metadataHash, hash);
     const before = (await registry.read.getNode([1n])).signer;
-    await viem.assertions.emitWithArgs(registry.write.setSigner([1n, carol.account.address], as), registry, "SignerChanged", [1n, before, getAddress(carol.account.address)]);
+    await viem.assertions.emitWithArgs(
+      registry.write.setSigner([1n, carol.account.address], as),
+      registry,
+      "SignerChanged",
+      [1n, before, getAddress(carol.account.address)],
+    );
     assert.equal((await registry.read.nodeForJob([1n])).signer, getAddress(carol.account.address));
   });
 
@@ -198,16 +306,27 @@ describe("NodeRegistry: updates and lifecycle", () => {
     ];
     for (const signerOrStranger of [bob, mallory]) {
       for (const call of calls(signerOrStranger.account, 1n)) {
-        await viem.assertions.revertWithCustomErrorWithArgs(call(), registry, "NodeRegistryNotNodeOwner", [1n, getAddress(signerOrStranger.account.address)]);
+        await viem.assertions.revertWithCustomErrorWithArgs(call(), registry, "NodeRegistryNotNodeOwner", [
+          1n,
+          getAddress(signerOrStranger.account.address),
+        ]);
       }
     }
     for (const call of calls(alice.account, 7n)) {
       await viem.assertions.revertWithCustomErrorWithArgs(call(), registry, "NodeRegistryUnknownNode", [7n]);
     }
-    await viem.assertions.revertWithCustomError(registry.write.setSigner([1n, zeroAddress], { account: alice.account }), registry, "NodeRegistryZeroSigner");
+    await viem.assertions.revertWithCustomError(
+      registry.write.setSigner([1n, zeroAddress], { account: alice.account }),
+      registry,
+      "NodeRegistryZeroSigner",
+    );
     await registry.write.deregister([1n], { account: alice.account });
     const live = calls(alice.account, 1n).slice(0, 4);
-    for (const call of [...live, () => registry.write.deregister([1n], { account: alice.account }), () => registry.write.bond([1n, 1n], { account: alice.account, value: 1n })]) {
+    for (const call of [
+      ...live,
+      () => registry.write.deregister([1n], { account: alice.account }),
+      () => registry.write.bond([1n, 1n], { account: alice.account, value: 1n }),
+    ]) {
       await viem.assertions.revertWithCustomErrorWithArgs(call(), registry, "NodeRegistryBadStatus", [1n, 3]);
     }
   });
@@ -215,10 +334,20 @@ describe("NodeRegistry: updates and lifecycle", () => {
   it("pauses and resumes a node; a paused node takes no work", async () => {
     const { registry, alice } = await loadFixture(oneNode);
     const as = { account: alice.account };
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.resumeNode([1n], as), registry, "NodeRegistryBadStatus", [1n, 1]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.resumeNode([1n], as),
+      registry,
+      "NodeRegistryBadStatus",
+      [1n, 1],
+    );
     await viem.assertions.emitWithArgs(registry.write.pauseNode([1n], as), registry, "NodePaused", [1n]);
     assert.equal((await registry.read.nodeForJob([1n])).active, false);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.pauseNode([1n], as), registry, "NodeRegistryBadStatus", [1n, 2]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.pauseNode([1n], as),
+      registry,
+      "NodeRegistryBadStatus",
+      [1n, 2],
+    );
     await viem.assertions.emitWithArgs(registry.write.resumeNode([1n], as), registry, "NodeResumed", [1n]);
     assert.equal((await registry.read.nodeForJob([1n])).active, true);
   });
@@ -226,31 +355,76 @@ describe("NodeRegistry: updates and lifecycle", () => {
   it("pages nodes with getNodes and getNodesPacked", async () => {
     const { registry, alice, bob } = await loadFixture(oneNode);
     for (let i = 0; i < 4; i++) {
-      await registry.write.register([bob.account.address, zeroAddress, 0n, sampleCapabilities({ gpuCount: i }), samplePrices(), SAMPLE_METADATA_HASH, ""], { account: alice.account });
+      await registry.write.register(
+        [
+          bob.account.address,
+          zeroAddress,
+          0n,
+          sampleCapabilities({ gpuCount: i }),
+          samplePrices(),
+          SAMPLE_METADATA_HASH,
+          "",
+        ],
+        { account: alice.account },
+      );
     }
     const page = await registry.read.getNodes([2n, 3n]);
-    assert.deepEqual(page.map((n) => n.id), [2n, 3n, 4n]);
-    assert.deepEqual(page.map((n) => n.capabilities.gpuCount), [0, 1, 2]);
+    assert.deepEqual(
+      page.map((n) => n.id),
+      [2n, 3n, 4n],
+    );
+    assert.deepEqual(
+      page.map((n) => n.capabilities.gpuCount),
+      [0, 1, 2],
+    );
     assert.equal((await registry.read.getNodes([0n, 100n])).length, 5);
     assert.equal((await registry.read.getNodes([6n, 10n])).length, 0);
     assert.equal((await registry.read.getNodes([1n, 0n])).length, 0);
     const packed = await registry.read.getNodesPacked([4n, 10n]);
     assert.equal(packed.length, 18);
     assert.equal(packed[4]! & 0xffn, 2n, "gpuCount of node 4");
-    assert.equal(getAddress(`0x${(packed[0]! & (2n ** 160n - 1n)).toString(16).padStart(40, "0")}`), getAddress(alice.account.address));
+    assert.equal(
+      getAddress(`0x${(packed[0]! & (2n ** 160n - 1n)).toString(16).padStart(40, "0")}`),
+      getAddress(alice.account.address),
+    );
     assert.equal((packed[8]! >> 8n) & 0xffffffffn, 500_000n, "reputation");
     assert.equal(packed[8]! & 0xffn, 0n, "inactive: no bond");
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.read.getNode([9n]), registry, "NodeRegistryUnknownNode", [9n]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.read.getNode([9n]),
+      registry,
+      "NodeRegistryUnknownNode",
+      [9n],
+    );
   });
 });
 
 describe("NodeRegistry: heartbeats", () => {
   it("accepts the owner and the signer, and tracks availability per epoch", async () => {
     const { registry, alice, bob, mallory } = await loadFixture(oneNode);
-    await viem.assertions.emitWithArgs(registry.write.heartbeat([1n], { account: bob.account }), registry, "Heartbeat", [1n]);
-    await viem.assertions.emitWithArgs(registry.write.heartbeat([1n], { account: alice.account }), registry, "Heartbeat", [1n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.heartbeat([1n], { account: mallory.account }), registry, "NodeRegistryNotOwnerOrSigner", [1n, getAddress(mallory.account.address)]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.heartbeat([5n], { account: mallory.account }), registry, "NodeRegistryUnknownNode", [5n]);
+    await viem.assertions.emitWithArgs(
+      registry.write.heartbeat([1n], { account: bob.account }),
+      registry,
+      "Heartbeat",
+      [1n],
+    );
+    await viem.assertions.emitWithArgs(
+      registry.write.heartbeat([1n], { account: alice.account }),
+      registry,
+      "Heartbeat",
+      [1n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.heartbeat([1n], { account: mallory.account }),
+      registry,
+      "NodeRegistryNotOwnerOrSigner",
+      [1n, getAddress(mallory.account.address)],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.heartbeat([5n], { account: mallory.account }),
+      registry,
+      "NodeRegistryUnknownNode",
+      [5n],
+    );
     // Epochs: registration epoch has beats; skip 2 epochs; beat in the 4th: 2 of 4 epochs.
     const registeredAt = (await registry.read.getNode([1n])).registeredAt;
     const epoch0 = Math.floor(registeredAt / EPOCH);
@@ -266,22 +440,70 @@ describe("NodeRegistry: bonds and unbonding", () => {
   it("tops up, requests, waits the delay and withdraws to the owner", async () => {
     const { registry, alice, publicClient } = await loadFixture(oneNode);
     const as = { account: alice.account };
-    await viem.assertions.emitWithArgs(registry.write.bond([1n, 3n], { ...as, value: 3n }), registry, "Bonded", [1n, zeroAddress, 3n, MIN_BOND + 3n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.bond([1n, 3n], { ...as, value: 2n }), registry, "NodeRegistryValueMismatch", [3n, 2n]);
-    await viem.assertions.revertWithCustomError(registry.write.bond([1n, 0n], as), registry, "NodeRegistryZeroAmount");
-    await viem.assertions.revertWithCustomError(registry.write.requestUnbond([1n, 0n], as), registry, "NodeRegistryZeroAmount");
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.requestUnbond([1n, MIN_BOND + 4n], as), registry, "NodeRegistryInsufficientFreeBond", [1n, MIN_BOND + 3n, MIN_BOND + 4n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.withdrawBond([1n], as), registry, "NodeRegistryNoUnbonding", [1n]);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.cancelUnbond([1n], as), registry, "NodeRegistryNoUnbonding", [1n]);
+    await viem.assertions.emitWithArgs(
+      registry.write.bond([1n, 3n], { ...as, value: 3n }),
+      registry,
+      "Bonded",
+      [1n, zeroAddress, 3n, MIN_BOND + 3n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.bond([1n, 3n], { ...as, value: 2n }),
+      registry,
+      "NodeRegistryValueMismatch",
+      [3n, 2n],
+    );
+    await viem.assertions.revertWithCustomError(
+      registry.write.bond([1n, 0n], as),
+      registry,
+      "NodeRegistryZeroAmount",
+    );
+    await viem.assertions.revertWithCustomError(
+      registry.write.requestUnbond([1n, 0n], as),
+      registry,
+      "NodeRegistryZeroAmount",
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.requestUnbond([1n, MIN_BOND + 4n], as),
+      registry,
+      "NodeRegistryInsufficientFreeBond",
+      [1n, MIN_BOND + 3n, MIN_BOND + 4n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.withdrawBond([1n], as),
+      registry,
+      "NodeRegistryNoUnbonding",
+      [1n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.cancelUnbond([1n], as),
+      registry,
+      "NodeRegistryNoUnbonding",
+      [1n],
+    );
 
     const now = await time.latest();
     await time.setNextBlockTimestamp(now + 10);
     const readyAt = now + 10 + UNBONDING_DELAY;
-    await viem.assertions.emitWithArgs(registry.write.requestUnbond([1n, 3n], as), registry, "UnbondRequested", [1n, 3n, readyAt]);
+    await viem.assertions.emitWithArgs(
+      registry.write.requestUnbond([1n, 3n], as),
+      registry,
+      "UnbondRequested",
+      [1n, 3n, readyAt],
+    );
     assert.equal((await registry.read.nodeForJob([1n])).active, false, "an unbonding node takes no work");
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.requestUnbond([1n, 1n], as), registry, "NodeRegistryUnbondingPending", [1n, 3n, readyAt]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.requestUnbond([1n, 1n], as),
+      registry,
+      "NodeRegistryUnbondingPending",
+      [1n, 3n, readyAt],
+    );
     await time.setNextBlockTimestamp(readyAt - 1);
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.withdrawBond([1n], as), registry, "NodeRegistryUnbondingNotReady", [1n, readyAt, BigInt(readyAt - 1)]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.withdrawBond([1n], as),
+      registry,
+      "NodeRegistryUnbondingNotReady",
+      [1n, readyAt, BigInt(readyAt - 1)],
+    );
     assert.equal((await registry.read.bondInfo([1n])).withdrawable, 0n);
     await time.increaseTo(readyAt);
     assert.equal((await registry.read.bondInfo([1n])).withdrawable, 3n);
@@ -299,15 +521,29 @@ describe("NodeRegistry: bonds and unbonding", () => {
     const { registry, alice } = await loadFixture(oneNode);
     const as = { account: alice.account };
     await registry.write.requestUnbond([1n, 1n], as);
-    await viem.assertions.emitWithArgs(registry.write.cancelUnbond([1n], as), registry, "UnbondCancelled", [1n]);
+    await viem.assertions.emitWithArgs(registry.write.cancelUnbond([1n], as), registry, "UnbondCancelled", [
+      1n,
+    ]);
     assert.equal((await registry.read.nodeForJob([1n])).active, true);
     await registry.write.requestUnbond([1n, 1n], as);
-    await viem.assertions.emitWithArgs(registry.write.deregister([1n], as), registry, "NodeDeregistered", [1n]);
+    await viem.assertions.emitWithArgs(registry.write.deregister([1n], as), registry, "NodeDeregistered", [
+      1n,
+    ]);
     const info = await registry.read.bondInfo([1n]);
     assert.equal(info.unbonding, MIN_BOND, "the whole bond replaces the earlier request");
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.cancelUnbond([1n], as), registry, "NodeRegistryBadStatus", [1n, 3]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.cancelUnbond([1n], as),
+      registry,
+      "NodeRegistryBadStatus",
+      [1n, 3],
+    );
     await time.increase(UNBONDING_DELAY);
-    await viem.assertions.emitWithArgs(registry.write.withdrawBond([1n], as), registry, "BondWithdrawn", [1n, getAddress(alice.account.address), zeroAddress, MIN_BOND]);
+    await viem.assertions.emitWithArgs(registry.write.withdrawBond([1n], as), registry, "BondWithdrawn", [
+      1n,
+      getAddress(alice.account.address),
+      zeroAddress,
+      MIN_BOND,
+    ]);
     assert.equal((await registry.read.bondInfo([1n])).bond, 0n);
   });
 
@@ -316,18 +552,38 @@ describe("NodeRegistry: bonds and unbonding", () => {
     const as = { account: alice.account };
     await token.write.mint([alice.account.address, 500n]);
     await token.write.approve([registry.address, 500n], as);
-    await registry.write.register([bob.account.address, token.address, 500n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""], as);
+    await registry.write.register(
+      [
+        bob.account.address,
+        token.address,
+        500n,
+        sampleCapabilities(),
+        samplePrices(),
+        SAMPLE_METADATA_HASH,
+        "",
+      ],
+      as,
+    );
     await registry.write.requestUnbond([1n, MIN_BOND], as);
     await registry.write.requestUnbond([2n, 500n], as);
     await registry.write.setBondToken([token.address, false, 0n]);
     await registry.write.pause();
-    await viem.assertions.revertWithCustomError(registry.write.bond([1n, 1n], { ...as, value: 1n }), registry, "EnforcedPause");
+    await viem.assertions.revertWithCustomError(
+      registry.write.bond([1n, 1n], { ...as, value: 1n }),
+      registry,
+      "EnforcedPause",
+    );
     await time.increase(UNBONDING_DELAY);
     await registry.write.withdrawBond([1n], as);
     await registry.write.withdrawBond([2n], as);
     assert.equal(await token.read.balanceOf([alice.account.address]), 500n);
     await registry.write.unpause();
-    await viem.assertions.revertWithCustomErrorWithArgs(registry.write.bond([2n, 1n], as), registry, "NodeRegistryTokenNotAllowed", [getAddress(token.address)]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      registry.write.bond([2n, 1n], as),
+      registry,
+      "NodeRegistryTokenNotAllowed",
+      [getAddress(token.address)],
+    );
   });
 
   it("stops a malicious token re-entering withdraw and bond", async () => {
@@ -337,20 +593,49 @@ describe("NodeRegistry: bonds and unbonding", () => {
     await evil.write.mint([evil.address, 1000n]);
     const call = (data: `0x${string}`) => evil.write.execute([registry.address, data]);
     // The token approves the registry from its own account, then registers a node it owns.
-    await evil.write.execute([evil.address, encodeFunctionData({ abi: evil.abi, functionName: "approve", args: [registry.address, 1000n] })]);
-    await call(encodeFunctionData({ abi: registry.abi, functionName: "register", args: [alice.account.address, evil.address, 400n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""] }));
+    await evil.write.execute([
+      evil.address,
+      encodeFunctionData({ abi: evil.abi, functionName: "approve", args: [registry.address, 1000n] }),
+    ]);
+    await call(
+      encodeFunctionData({
+        abi: registry.abi,
+        functionName: "register",
+        args: [
+          alice.account.address,
+          evil.address,
+          400n,
+          sampleCapabilities(),
+          samplePrices(),
+          SAMPLE_METADATA_HASH,
+          "",
+        ],
+      }),
+    );
     const nodeId = await registry.read.nodeCount();
     // Re-enter bond() during the pull of a top-up.
-    await evil.write.arm([registry.address, encodeFunctionData({ abi: registry.abi, functionName: "bond", args: [nodeId, 100n] })]);
+    await evil.write.arm([
+      registry.address,
+      encodeFunctionData({ abi: registry.abi, functionName: "bond", args: [nodeId, 100n] }),
+    ]);
     await call(encodeFunctionData({ abi: registry.abi, functionName: "bond", args: [nodeId, 100n] }));
     assert.equal(await evil.read.attacked(), true);
     assert.equal(await evil.read.attackSucceeded(), false);
-    assert.equal((await evil.read.attackReturn()).slice(0, 10), "0x3ee5aeb5", "ReentrancyGuardReentrantCall()");
+    assert.equal(
+      (await evil.read.attackReturn()).slice(0, 10),
+      "0x3ee5aeb5",
+      "ReentrancyGuardReentrantCall()",
+    );
     assert.equal((await registry.read.bondInfo([nodeId])).bond, 500n);
     // Re-enter withdrawBond() during the payout.
-    await call(encodeFunctionData({ abi: registry.abi, functionName: "requestUnbond", args: [nodeId, 500n] }));
+    await call(
+      encodeFunctionData({ abi: registry.abi, functionName: "requestUnbond", args: [nodeId, 500n] }),
+    );
     await time.increase(UNBONDING_DELAY);
-    await evil.write.arm([registry.address, encodeFunctionData({ abi: registry.abi, functionName: "withdrawBond", args: [nodeId] })]);
+    await evil.write.arm([
+      registry.address,
+      encodeFunctionData({ abi: registry.abi, functionName: "withdrawBond", args: [nodeId] }),
+    ]);
     await call(encodeFunctionData({ abi: registry.abi, functionName: "withdrawBond", args: [nodeId] }));
     assert.equal(await evil.read.attackSucceeded(), false);
     assert.equal((await evil.read.attackReturn()).slice(0, 10), "0x3ee5aeb5");

@@ -101,7 +101,13 @@ export { zeroHash };
  * plus a JobMarketHarness (not yet set as the job market: tests decide).
  */
 export async function deployRegistry(viem: HardhatViemHelpers) {
-  const [admin, alice, bob, carol, mallory] = await viem.getWalletClients();
+  const wallets = await viem.getWalletClients();
+  const wallet = (i: number) => {
+    const w = wallets[i];
+    if (!w) throw new Error(`Hardhat network needs at least 5 accounts, has ${wallets.length}`);
+    return w;
+  };
+  const [admin, alice, bob, carol, mallory] = [wallet(0), wallet(1), wallet(2), wallet(3), wallet(4)];
   const registry = await viem.deployContract("NodeRegistry", [
     admin.account.address,
     MIN_BOND,
