@@ -9,7 +9,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { parseStatLine, msPerTick, sampleTree } from "./proc.ts";
+import { parseStatLine, msPerTick, TreeWatcher } from "./proc.ts";
 
 /**
  * Shell snippet run as `sh -c WRAPPER sh prog args…`: runs the job with fd 3 closed (so it
@@ -91,9 +91,10 @@ export function superviseChild(p: SuperviseParameters): Promise<SuperviseResult>
       }
     };
 
+    const watcher = child.pid === undefined ? undefined : new TreeWatcher(child.pid);
     const sample = () => {
-      if (child.pid === undefined || exitInfo) return;
-      const s = sampleTree(child.pid);
+      if (!watcher || exitInfo) return;
+      const s = watcher.sample();
       if (s.processes === 0) return;
       peakRssKb = Math.max(peakRssKb, s.rssKb);
       peakProcesses = Math.max(peakProcesses, s.processes);

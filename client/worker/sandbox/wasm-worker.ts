@@ -293,17 +293,24 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
+// The host may create this thread ahead of time (a warm spare); the job arrives as the first
+// message, and the thread runs exactly one job before it is terminated.
 if (parentPort) {
-  let tid = 0;
-  try {
-    tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-  } catch {
-    // Not Linux: CPU falls back to the host's measurement.
-  }
-  const cpuStartNs = threadCpuNs();
-  parentPort.postMessage({ type: "started", tid, cpuStartNs });
-  const result = run(workerData as WasmWorkerData);
-  // Job CPU = this thread's CPU since the module was handed over (excludes thread start-up).
-  if (result.cpuNs !== null && cpuStartNs !== null) result.cpuNs -= cpuStartNs;
-  parentPort.postMessage(result, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
+  const port = parentPort;
+  const start = (data: WasmWorkerData) => {
+    let tid = 0;
+    try {
+      tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    } catch {
+      // Not Linux: CPU falls back to the host's measurement.
+    }
+    const cpuStartNs = threadCpuNs();
+    port.postMessage({ type: "started", tid, cpuStartNs });
+    const result = run(data);
+    // Job CPU = this thread's CPU since the module was handed over (excludes thread start-up).
+    if (result.cpuNs !== null && cpuStartNs !== null) result.cpuNs -= cpuStartNs;
+    port.postMessage(result, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
+  };
+  if (workerData) start(workerData as WasmWorkerData);
+  else port.once("message", (data: WasmWorkerData) => start(data));
 }

@@ -35,6 +35,55 @@ const ISOLATION = [
   "memory maximum rewritten to the limit; stdout capped in fd_write; thread terminated at the wall-time limit",
 ];
 
+function createWorker(): Worker {
+  const worker = new Worker(WORKER_URL, {
+    env: {},
+    stdout: true,
+    stderr: true,
+    // Node flags of the worker: none (no inherited --inspect or loaders).
+    execArgv: [],
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 },
+  });
+  // An idle spare must not keep the worker process alive.
+  worker.unref();
+  return worker;
+}
+
+let spare: Worker | undefined;
+
+/**
+ * A fresh thread for one job: the warm spare when there is one (thread start-up then costs
+ * nothing on the job's path), else a new one. Threads are never reused: one isolate per job.
+ */
+function takeWorker(): Worker {
+  const worker = spare ?? createWorker();
+  spare = undefined;
+  return worker;
+}
+
+/** Starts the next spare once a job is done, off the job's critical path. */
+function replenish(): void {
+  if (spare) return;
+  const next = createWorker();
+  spare = next;
+  next.once("exit", () => {
+    if (spare === next) spare = undefined;
+  });
+  next.once("error", () => {
+    if (spare === next) spare = undefined;
+  });
+}
+
+/**
+ * Terminates the idle spare thread (on worker shutdown; it is unref'd, so it never keeps the
+ * process alive anyway).
+ */
+export async function disposeWasmSpare(): Promise<void> {
+  const current = spare;
+  spare = undefined;
+  await current?.terminate();
+}
+
 function readThreadCpuNs(tid: number): number | null {
   try {
     return Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]);
@@ -108,20 +157,15 @@ function runWorker(
     let killedFor: "timeout" | "abort" | "heap" | null = null;
     let lastCpuNs: number | null = null;
 
-    const worker = new Worker(WORKER_URL, {
-      workerData: data,
-      env: {},
-      stdout: true,
-      stderr: true,
-      // Node flags of the worker: none (no inherited --inspect or loaders).
-      execArgv: [],
-      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 },
-    });
+    const worker = takeWorker();
+    worker.ref();
+    worker.postMessage(data);
 
     const finish = (r: Partial<WasmWorkerResult> & { error?: SandboxSetupError }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      setImmediate(replenish);
       options.signal?.removeEventListener("abort", onAbort);
       const wallMs = performance.now() - started;
       const violations = [...(r.violations ?? [])];
