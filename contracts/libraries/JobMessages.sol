@@ -22,8 +22,8 @@ library JobMessages {
             "Receipt(uint256 jobId,bytes32 specHash,uint8 runtime,bytes32 digest,bytes32 resultURIHash,uint64 wallMs,uint64 cpuMs,uint64 peakMemory)"
         );
 
-    function commitHash(uint256 jobId, uint64 nodeId, bytes32 seal) internal pure returns (bytes32) {
-        return keccak256(abi.encode(COMMIT_TYPEHASH, jobId, nodeId, seal));
+    function commitHash(uint256 jobId, uint64 nodeId, bytes32 sealValue) internal pure returns (bytes32) {
+        return keccak256(abi.encode(COMMIT_TYPEHASH, jobId, nodeId, sealValue));
     }
 
     function reportHash(

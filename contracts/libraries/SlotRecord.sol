@@ -13,8 +13,8 @@ library SlotRecord {
     uint256 internal constant REVEALED = 1 << 226;
     uint256 internal constant INVOICED = 1 << 227;
 
-    function pack(uint64 nodeId, bytes20 value, uint256 flags) internal pure returns (uint256) {
-        return uint256(nodeId) | (uint256(uint160(value)) << 64) | flags;
+    function pack(uint64 id, bytes20 word, uint256 flags) internal pure returns (uint256) {
+        return uint256(id) | (uint256(uint160(word)) << 64) | flags;
     }
 
     function nodeId(uint256 record) internal pure returns (uint64) {
@@ -37,8 +37,8 @@ library SlotRecord {
 
 /// @title The job's second word: requester and collateral while open, the settlement hash after
 library JobTerms {
-    function pack(address requester, uint96 collateralPerNode) internal pure returns (bytes32) {
-        return bytes32(uint256(uint160(requester)) | (uint256(collateralPerNode) << 160));
+    function pack(address requesterAddress, uint96 collateral) internal pure returns (bytes32) {
+        return bytes32(uint256(uint160(requesterAddress)) | (uint256(collateral) << 160));
     }
 
     function requester(bytes32 terms) internal pure returns (address) {
