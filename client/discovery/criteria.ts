@@ -27,7 +27,8 @@ const UNIT_MB_PER: Record<string, bigint> = {
 export function parseSizeGb(size: Size, criterion: string): number {
   if (typeof size === "number") return parseCount(size, criterion, { allowZero: true });
   const m = /^\s*(\d+)(?:\.(\d+))?\s*([kmgt]i?b)\s*$/i.exec(size);
-  if (!m) throw new InvalidCriteriaError(criterion, 'expected a size like "80GB", "4TB" or a number of GB', size);
+  if (!m)
+    throw new InvalidCriteriaError(criterion, 'expected a size like "80GB", "4TB" or a number of GB', size);
   const [, whole = "0", frac = "", unitRaw = ""] = m;
   const unit = unitRaw.toLowerCase();
   // value = (whole.frac) * unit, as an exact fraction in bytes over 10^frac.length
@@ -40,7 +41,8 @@ export function parseSizeGb(size: Size, criterion: string): number {
     bytesNumerator = scaled * 1024n ** pow;
   } else {
     const perMb = UNIT_MB_PER[unit];
-    if (perMb === undefined) throw new InvalidCriteriaError(criterion, `unknown unit ${unitRaw} (use MB, GB, TB)`, size);
+    if (perMb === undefined)
+      throw new InvalidCriteriaError(criterion, `unknown unit ${unitRaw} (use MB, GB, TB)`, size);
     bytesNumerator = scaled * perMb * 1_000_000n;
   }
   const gbDen = denom * 1_000_000_000n;
@@ -60,7 +62,11 @@ export function parseSizeGb(size: Size, criterion: string): number {
  */
 export function parseCount(value: number, criterion: string, opts: { allowZero?: boolean } = {}): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < (opts.allowZero ? 0 : 1)) {
-    throw new InvalidCriteriaError(criterion, `must be a ${opts.allowZero ? "non-negative" : "positive"} integer`, value);
+    throw new InvalidCriteriaError(
+      criterion,
+      `must be a ${opts.allowZero ? "non-negative" : "positive"} integer`,
+      value,
+    );
   }
   return value;
 }

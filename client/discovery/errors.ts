@@ -139,7 +139,13 @@ export class CriteriaUnmetError extends DiscoveryError {
     required: number;
     found: number;
     message: string;
-    binding?: { key: string; label: string; passedWithoutIt: number; bestNearMiss?: number | bigint; required?: number | bigint };
+    binding?: {
+      key: string;
+      label: string;
+      passedWithoutIt: number;
+      bestNearMiss?: number | bigint;
+      required?: number | bigint;
+    };
   }) {
     super(`Discovery criteria cannot be met: ${shortfall.found} of ${shortfall.required} required nodes.`, {
       details: shortfall.message,

@@ -113,22 +113,38 @@ export function evaluateCompiled(compiled: CompiledQuery, records: Iterable<Node
     satisfied: matching.length >= compiled.minNodes,
     criteria,
   };
-  if (!result.satisfied) result.shortfall = explainShortfall(criteria, matching.length, compiled.minNodes, total);
+  if (!result.satisfied)
+    result.shortfall = explainShortfall(criteria, matching.length, compiled.minNodes, total);
   return result;
 }
 
-function explainShortfall(criteria: CriterionReport[], found: number, required: number, total: number): Shortfall {
+function explainShortfall(
+  criteria: CriterionReport[],
+  found: number,
+  required: number,
+  total: number,
+): Shortfall {
   // The binding criterion: dropping it adds the most nodes; ties go to the most selective one.
   let binding: CriterionReport | undefined;
   for (const c of criteria) {
     if (c.passed === total) continue; // excluded nobody
-    if (!binding || c.nearMisses > binding.nearMisses || (c.nearMisses === binding.nearMisses && c.passed < binding.passed)) binding = c;
+    if (
+      !binding ||
+      c.nearMisses > binding.nearMisses ||
+      (c.nearMisses === binding.nearMisses && c.passed < binding.passed)
+    )
+      binding = c;
   }
   if (!binding) {
-    return { required, found, message: `${found} of ${required} required nodes: only ${total} nodes are known and every one matches` };
+    return {
+      required,
+      found,
+      message: `${found} of ${required} required nodes: only ${total} nodes are known and every one matches`,
+    };
   }
   let message = `${binding.label}: ${found} of ${required} required nodes match`;
-  if (binding.nearMisses === 0) message += "; no single criterion is binding (nodes fail several), this one excludes the most";
+  if (binding.nearMisses === 0)
+    message += "; no single criterion is binding (nodes fail several), this one excludes the most";
   else message += `; without it ${binding.passedWithoutIt} would`;
   if (binding.bestNearMiss !== undefined && binding.required !== undefined) {
     message += `; best near miss ${binding.bestNearMiss} vs ${binding.required} required${binding.unit ? ` (${binding.unit})` : ""}`;

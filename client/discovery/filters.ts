@@ -109,17 +109,24 @@ function priceCap(
 }
 
 function checkEnum<T extends string>(value: T, allowed: readonly T[], criterion: string): T {
-  if (!allowed.includes(value)) throw new InvalidCriteriaError(criterion, `must be one of ${allowed.join(", ")}`, value);
+  if (!allowed.includes(value))
+    throw new InvalidCriteriaError(criterion, `must be one of ${allowed.join(", ")}`, value);
   return value;
 }
 
 function toAmount(options: QueryOptions, amount: string, token: string, criterion: string): bigint {
-  if (typeof amount !== "string") throw new InvalidCriteriaError(criterion, "amount must be a decimal string", amount);
+  if (typeof amount !== "string")
+    throw new InvalidCriteriaError(criterion, "amount must be a decimal string", amount);
   let v: bigint;
   try {
     v = options.toBaseUnits(amount, token);
   } catch (cause) {
-    throw new InvalidCriteriaError(criterion, `cannot convert ${amount} ${token} to base units`, amount, cause);
+    throw new InvalidCriteriaError(
+      criterion,
+      `cannot convert ${amount} ${token} to base units`,
+      amount,
+      cause,
+    );
   }
   if (v < 0n) throw new InvalidCriteriaError(criterion, "amount must not be negative", amount);
   return v;
@@ -140,15 +147,31 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
   const c = query.criteria ?? {};
   const b = query.filters ?? {};
   const filters: Filter[] = [];
-  const refSeconds = parseCount(options.referenceJobSeconds ?? 3600, "referenceJobSeconds", { allowZero: true });
+  const refSeconds = parseCount(options.referenceJobSeconds ?? 3600, "referenceJobSeconds", {
+    allowZero: true,
+  });
 
   // --- liveness
   filters.push(equals("status", "status = active", (n) => n.status, "active"));
-  const maxAge = parseNonNegative(options.maxHeartbeatAgeSeconds ?? DEFAULT_MAX_HEARTBEAT_AGE, "maxHeartbeatAgeSeconds");
+  const maxAge = parseNonNegative(
+    options.maxHeartbeatAgeSeconds ?? DEFAULT_MAX_HEARTBEAT_AGE,
+    "maxHeartbeatAgeSeconds",
+  );
   const now = options.now;
-  filters.push(threshold("heartbeat", `heartbeat within ${maxAge}s`, (n) => now - n.lastSeen, maxAge, "atMost", "s ago"));
+  filters.push(
+    threshold("heartbeat", `heartbeat within ${maxAge}s`, (n) => now - n.lastSeen, maxAge, "atMost", "s ago"),
+  );
   if (options.minFreeBond !== undefined && options.minFreeBond > 0n) {
-    filters.push(threshold("freeBond", `freeBond >= ${options.minFreeBond}`, (n) => n.freeBond, options.minFreeBond, "atLeast", "base units"));
+    filters.push(
+      threshold(
+        "freeBond",
+        `freeBond >= ${options.minFreeBond}`,
+        (n) => n.freeBond,
+        options.minFreeBond,
+        "atLeast",
+        "base units",
+      ),
+    );
   }
 
   // --- PoolBuilder.nodes / region(s)
@@ -161,9 +184,14 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
     ["region", b.regions],
   ] as const) {
     if (list === undefined) continue;
-    if (!Array.isArray(list) || list.length === 0) throw new InvalidCriteriaError(key, "must be a non-empty list of regions", list);
+    if (!Array.isArray(list) || list.length === 0)
+      throw new InvalidCriteriaError(key, "must be a non-empty list of regions", list);
     const set = new Set(list.map(normalizeName));
-    filters.push({ key, label: `${key}(${[...set].join(", ")})`, test: (n) => set.has(normalizeName(n.capabilities.region)) });
+    filters.push({
+      key,
+      label: `${key}(${[...set].join(", ")})`,
+      test: (n) => set.has(normalizeName(n.capabilities.region)),
+    });
   }
 
   // --- capabilities (Specialized Hardware pattern): one predicate per given spec field
@@ -174,23 +202,61 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
         const s = cap.specs ?? {};
         if (s.type !== undefined) {
           const model = normalizeName(s.type);
-          filters.push({ key: `${p}.gpu.type`, label: `gpu.type = ${model}`, test: (n) => n.capabilities.gpu.count > 0 && normalizeName(n.capabilities.gpu.model) === model });
+          filters.push({
+            key: `${p}.gpu.type`,
+            label: `gpu.type = ${model}`,
+            test: (n) => n.capabilities.gpu.count > 0 && normalizeName(n.capabilities.gpu.model) === model,
+          });
         }
         if (s.memory !== undefined) {
           const gb = parseSizeGb(s.memory, `${p}.specs.memory`);
-          filters.push(threshold(`${p}.gpu.memory`, `gpu.memory >= ${gb}GB`, (n) => (n.capabilities.gpu.count > 0 ? n.capabilities.gpu.memoryGb : 0), gb, "atLeast", "GB per GPU"));
+          filters.push(
+            threshold(
+              `${p}.gpu.memory`,
+              `gpu.memory >= ${gb}GB`,
+              (n) => (n.capabilities.gpu.count > 0 ? n.capabilities.gpu.memoryGb : 0),
+              gb,
+              "atLeast",
+              "GB per GPU",
+            ),
+          );
         }
         if (s.count !== undefined) {
           const count = parseCount(s.count, `${p}.specs.count`);
-          filters.push(threshold(`${p}.gpu.count`, `gpu.count >= ${count}`, (n) => n.capabilities.gpu.count, count, "atLeast", "GPUs"));
+          filters.push(
+            threshold(
+              `${p}.gpu.count`,
+              `gpu.count >= ${count}`,
+              (n) => n.capabilities.gpu.count,
+              count,
+              "atLeast",
+              "GPUs",
+            ),
+          );
         }
         if (s.computeCapability !== undefined) {
           const cc = computeCapabilityTenths(s.computeCapability, `${p}.specs.computeCapability`);
-          filters.push(threshold(`${p}.gpu.computeCapability`, `gpu.computeCapability >= ${cc / 10}`, (n) => (n.capabilities.gpu.count > 0 ? n.capabilities.gpu.computeCapability : 0), cc, "atLeast", "tenths"));
+          filters.push(
+            threshold(
+              `${p}.gpu.computeCapability`,
+              `gpu.computeCapability >= ${cc / 10}`,
+              (n) => (n.capabilities.gpu.count > 0 ? n.capabilities.gpu.computeCapability : 0),
+              cc,
+              "atLeast",
+              "tenths",
+            ),
+          );
         }
         if (s.interconnect !== undefined) {
           const ic = checkEnum(s.interconnect, ["none", "nvlink", "infiniband"], `${p}.specs.interconnect`);
-          filters.push(equals(`${p}.gpu.interconnect`, `gpu.interconnect = ${ic}`, (n) => n.capabilities.gpu.interconnect, ic));
+          filters.push(
+            equals(
+              `${p}.gpu.interconnect`,
+              `gpu.interconnect = ${ic}`,
+              (n) => n.capabilities.gpu.interconnect,
+              ic,
+            ),
+          );
         }
         break;
       }
@@ -198,19 +264,53 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
         const s = cap.specs ?? {};
         if (s.architecture !== undefined) {
           const a = checkEnum(s.architecture, ["x86_64", "arm64"], `${p}.specs.architecture`);
-          filters.push(equals(`${p}.cpu.architecture`, `cpu.architecture = ${a}`, (n) => n.capabilities.cpu.architecture, a));
+          filters.push(
+            equals(
+              `${p}.cpu.architecture`,
+              `cpu.architecture = ${a}`,
+              (n) => n.capabilities.cpu.architecture,
+              a,
+            ),
+          );
         }
         if (s.cores !== undefined) {
           const v = parseCount(s.cores, `${p}.specs.cores`);
-          filters.push(threshold(`${p}.cpu.cores`, `cpu.cores >= ${v}`, (n) => n.capabilities.cpu.cores, v, "atLeast", "cores"));
+          filters.push(
+            threshold(
+              `${p}.cpu.cores`,
+              `cpu.cores >= ${v}`,
+              (n) => n.capabilities.cpu.cores,
+              v,
+              "atLeast",
+              "cores",
+            ),
+          );
         }
         if (s.threads !== undefined) {
           const v = parseCount(s.threads, `${p}.specs.threads`);
-          filters.push(threshold(`${p}.cpu.threads`, `cpu.threads >= ${v}`, (n) => n.capabilities.cpu.threads, v, "atLeast", "threads"));
+          filters.push(
+            threshold(
+              `${p}.cpu.threads`,
+              `cpu.threads >= ${v}`,
+              (n) => n.capabilities.cpu.threads,
+              v,
+              "atLeast",
+              "threads",
+            ),
+          );
         }
         if (s.frequency !== undefined) {
           const v = parseNonNegative(s.frequency, `${p}.specs.frequency`);
-          filters.push(threshold(`${p}.cpu.frequency`, `cpu.frequency >= ${v}MHz`, (n) => n.capabilities.cpu.mhz, v, "atLeast", "MHz"));
+          filters.push(
+            threshold(
+              `${p}.cpu.frequency`,
+              `cpu.frequency >= ${v}MHz`,
+              (n) => n.capabilities.cpu.mhz,
+              v,
+              "atLeast",
+              "MHz",
+            ),
+          );
         }
         break;
       }
@@ -218,15 +318,35 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
         const s = cap.specs ?? {};
         if (s.total !== undefined) {
           const gb = parseSizeGb(s.total, `${p}.specs.total`);
-          filters.push(threshold(`${p}.memory.total`, `memory.total >= ${gb}GB`, (n) => n.capabilities.memory.gb, gb, "atLeast", "GB"));
+          filters.push(
+            threshold(
+              `${p}.memory.total`,
+              `memory.total >= ${gb}GB`,
+              (n) => n.capabilities.memory.gb,
+              gb,
+              "atLeast",
+              "GB",
+            ),
+          );
         }
         if (s.type !== undefined) {
           const t = checkEnum(s.type, ["ddr4", "ddr5", "hbm"], `${p}.specs.type`);
-          filters.push(equals(`${p}.memory.type`, `memory.type = ${t}`, (n) => n.capabilities.memory.type, t));
+          filters.push(
+            equals(`${p}.memory.type`, `memory.type = ${t}`, (n) => n.capabilities.memory.type, t),
+          );
         }
         if (s.speed !== undefined) {
           const v = parseNonNegative(s.speed, `${p}.specs.speed`);
-          filters.push(threshold(`${p}.memory.speed`, `memory.speed >= ${v}MHz`, (n) => n.capabilities.memory.speedMhz, v, "atLeast", "MHz"));
+          filters.push(
+            threshold(
+              `${p}.memory.speed`,
+              `memory.speed >= ${v}MHz`,
+              (n) => n.capabilities.memory.speedMhz,
+              v,
+              "atLeast",
+              "MHz",
+            ),
+          );
         }
         break;
       }
@@ -234,15 +354,35 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
         const s = cap.specs ?? {};
         if (s.type !== undefined) {
           const t = checkEnum(s.type, ["ssd", "nvme", "hdd"], `${p}.specs.type`);
-          filters.push(equals(`${p}.storage.type`, `storage.type = ${t}`, (n) => n.capabilities.storage.type, t));
+          filters.push(
+            equals(`${p}.storage.type`, `storage.type = ${t}`, (n) => n.capabilities.storage.type, t),
+          );
         }
         if (s.capacity !== undefined) {
           const gb = parseSizeGb(s.capacity, `${p}.specs.capacity`);
-          filters.push(threshold(`${p}.storage.capacity`, `storage.capacity >= ${gb}GB`, (n) => n.capabilities.storage.gb, gb, "atLeast", "GB"));
+          filters.push(
+            threshold(
+              `${p}.storage.capacity`,
+              `storage.capacity >= ${gb}GB`,
+              (n) => n.capabilities.storage.gb,
+              gb,
+              "atLeast",
+              "GB",
+            ),
+          );
         }
         if (s.iops !== undefined) {
           const v = parseCount(s.iops, `${p}.specs.iops`, { allowZero: true });
-          filters.push(threshold(`${p}.storage.iops`, `storage.iops >= ${v}`, (n) => n.capabilities.storage.iops, v, "atLeast", "IOPS"));
+          filters.push(
+            threshold(
+              `${p}.storage.iops`,
+              `storage.iops >= ${v}`,
+              (n) => n.capabilities.storage.iops,
+              v,
+              "atLeast",
+              "IOPS",
+            ),
+          );
         }
         break;
       }
@@ -250,31 +390,66 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
         const s = cap.specs ?? {};
         if (s.bandwidth !== undefined) {
           const v = parseNonNegative(s.bandwidth, `${p}.specs.bandwidth`);
-          filters.push(threshold(`${p}.network.bandwidth`, `network.bandwidth >= ${v}Mbps`, (n) => n.capabilities.network.bandwidthMbps, v, "atLeast", "Mbps"));
+          filters.push(
+            threshold(
+              `${p}.network.bandwidth`,
+              `network.bandwidth >= ${v}Mbps`,
+              (n) => n.capabilities.network.bandwidthMbps,
+              v,
+              "atLeast",
+              "Mbps",
+            ),
+          );
         }
         if (s.latency !== undefined) {
           const v = parseNonNegative(s.latency, `${p}.specs.latency`);
-          filters.push(threshold(`${p}.network.latency`, `network.latency <= ${v}ms`, (n) => n.capabilities.network.latencyMs, v, "atMost", "ms"));
+          filters.push(
+            threshold(
+              `${p}.network.latency`,
+              `network.latency <= ${v}ms`,
+              (n) => n.capabilities.network.latencyMs,
+              v,
+              "atMost",
+              "ms",
+            ),
+          );
         }
         break;
       }
       default:
-        throw new InvalidCriteriaError(`${p}.type`, "must be gpu, cpu, memory, storage or network", (cap as { type: unknown }).type);
+        throw new InvalidCriteriaError(
+          `${p}.type`,
+          "must be gpu, cpu, memory, storage or network",
+          (cap as { type: unknown }).type,
+        );
     }
   });
 
   // --- reputation, latency, availability
   if (c.reputation !== undefined) {
     const ppm = scoreToPpm(c.reputation, "reputation");
-    filters.push(threshold("reputation", `reputation >= ${c.reputation}`, (n) => n.reputationPpm, ppm, "atLeast", "ppm"));
+    filters.push(
+      threshold("reputation", `reputation >= ${c.reputation}`, (n) => n.reputationPpm, ppm, "atLeast", "ppm"),
+    );
   }
   if (c.latency !== undefined) {
     const ms = parseNonNegative(c.latency, "latency");
-    filters.push(threshold("latency", `latency <= ${ms}ms`, (n) => n.capabilities.network.latencyMs, ms, "atMost", "ms"));
+    filters.push(
+      threshold("latency", `latency <= ${ms}ms`, (n) => n.capabilities.network.latencyMs, ms, "atMost", "ms"),
+    );
   }
   if (c.availability !== undefined) {
     const ppm = scoreToPpm(c.availability, "availability");
-    filters.push(threshold("availability", `availability >= ${c.availability}`, (n) => n.availabilityPpm, ppm, "atLeast", "ppm"));
+    filters.push(
+      threshold(
+        "availability",
+        `availability >= ${c.availability}`,
+        (n) => n.availabilityPpm,
+        ppm,
+        "atLeast",
+        "ppm",
+      ),
+    );
   }
 
   // --- builder capability filters
@@ -284,15 +459,28 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
     const measure = (n: NodeRecord) =>
       model === undefined || normalizeName(n.capabilities.gpu.model) === model ? n.capabilities.gpu.count : 0;
     const label = model === undefined ? `minGPUs(${count})` : `minGPUs(${count}, '${model}')`;
-    filters.push(threshold("minGPUs", label, measure, count, "atLeast", model === undefined ? "GPUs" : `${model} GPUs`));
+    filters.push(
+      threshold("minGPUs", label, measure, count, "atLeast", model === undefined ? "GPUs" : `${model} GPUs`),
+    );
   }
   if (b.minMemory !== undefined) {
     const gb = parseNonNegative(b.minMemory, "minMemory");
-    filters.push(threshold("minMemory", `minMemory(${gb})`, (n) => n.capabilities.memory.gb, gb, "atLeast", "GB"));
+    filters.push(
+      threshold("minMemory", `minMemory(${gb})`, (n) => n.capabilities.memory.gb, gb, "atLeast", "GB"),
+    );
   }
   if (b.minBandwidth !== undefined) {
     const mbps = parseNonNegative(b.minBandwidth, "minBandwidth");
-    filters.push(threshold("minBandwidth", `minBandwidth(${mbps})`, (n) => n.capabilities.network.bandwidthMbps, mbps, "atLeast", "Mbps"));
+    filters.push(
+      threshold(
+        "minBandwidth",
+        `minBandwidth(${mbps})`,
+        (n) => n.capabilities.network.bandwidthMbps,
+        mbps,
+        "atLeast",
+        "Mbps",
+      ),
+    );
   }
 
   // --- money
@@ -301,17 +489,36 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
     const { max, currency, model } = c.pricing;
     checkEnum(model, ["per-hour", "per-job", "per-compute"], "pricing.model");
     const cap = toAmount(options, max, currency, "pricing.max");
-    filters.push(priceCap("pricing", `pricing(${model} <= ${max} ${currency})`, model, cap, options.resolveToken(currency), refSeconds));
+    filters.push(
+      priceCap(
+        "pricing",
+        `pricing(${model} <= ${max} ${currency})`,
+        model,
+        cap,
+        options.resolveToken(currency),
+        refSeconds,
+      ),
+    );
   }
   if (b.maxCostPerHour !== undefined) {
     const token = b.maxCostPerHour.token ?? defaultToken;
     const cap = toAmount(options, b.maxCostPerHour.amount, token, "maxCostPerHour");
-    filters.push(priceCap("maxCostPerHour", `maxCostPerHour(${b.maxCostPerHour.amount}, '${token}')`, "per-hour", cap, options.resolveToken(token), refSeconds));
+    filters.push(
+      priceCap(
+        "maxCostPerHour",
+        `maxCostPerHour(${b.maxCostPerHour.amount}, '${token}')`,
+        "per-hour",
+        cap,
+        options.resolveToken(token),
+        refSeconds,
+      ),
+    );
   }
   const pref = b.preferredPricing;
   let weights = options.weights ?? DEFAULT_WEIGHTS;
   if (pref !== undefined) {
-    if (pref.strategy !== undefined) checkEnum(pref.strategy, ["spot-pricing", "on-demand", "reserved"], "preferredPricing.strategy");
+    if (pref.strategy !== undefined)
+      checkEnum(pref.strategy, ["spot-pricing", "on-demand", "reserved"], "preferredPricing.strategy");
     const model = pref.model ?? "per-hour";
     checkEnum(model, ["per-hour", "per-job", "per-compute"], "preferredPricing.model");
     if (pref.maxPrice !== undefined) {
@@ -323,12 +530,14 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
     if (pref.strategy === "spot-pricing") weights = { price: 1, reputation: 0, latency: 0 };
   }
   for (const [k, w] of Object.entries(weights)) {
-    if (!Number.isSafeInteger(w) || w < 0) throw new InvalidCriteriaError(`weights.${k}`, "must be a non-negative integer", w);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new InvalidCriteriaError(`weights.${k}`, "must be a non-negative integer", w);
   }
 
   const minNodes = c.minNodes === undefined ? 1 : parseCount(c.minNodes, "minNodes", { allowZero: true });
   const maxNodes = c.maxNodes === undefined ? Number.MAX_SAFE_INTEGER : parseCount(c.maxNodes, "maxNodes");
-  if (maxNodes < minNodes) throw new InvalidCriteriaError("maxNodes", `must be >= minNodes (${minNodes})`, maxNodes);
+  if (maxNodes < minNodes)
+    throw new InvalidCriteriaError("maxNodes", `must be >= minNodes (${minNodes})`, maxNodes);
 
   return {
     filters,

@@ -65,7 +65,10 @@ export function rankNodes(
     const r = range.get(node.prices.token.toLowerCase()) as { min: bigint; max: bigint };
     const span = r.max - r.min;
     const p = span === 0n ? PPM : ((r.max - price) * PPM) / span;
-    const l = latSpan === 0 ? 1_000_000 : Math.floor(((maxLat - node.capabilities.network.latencyMs) * 1_000_000) / latSpan);
+    const l =
+      latSpan === 0
+        ? 1_000_000
+        : Math.floor(((maxLat - node.capabilities.network.latencyMs) * 1_000_000) / latSpan);
     const score = weights.price * Number(p) + weights.reputation * node.reputationPpm + weights.latency * l;
     return { node, score, price };
   });

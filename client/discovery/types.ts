@@ -38,7 +38,13 @@ export type StorageType = "ssd" | "nvme" | "hdd";
  */
 export interface NodeCapabilities {
   /** `model` "" and `count` 0 mean no GPU. `memoryGb` is per GPU; `computeCapability` is ×10 (8.9 → 89). */
-  gpu: { model: string; count: number; memoryGb: number; computeCapability: number; interconnect: Interconnect };
+  gpu: {
+    model: string;
+    count: number;
+    memoryGb: number;
+    computeCapability: number;
+    interconnect: Interconnect;
+  };
   cpu: { architecture: CpuArchitecture; cores: number; threads: number; mhz: number };
   memory: { gb: number; type: MemoryType; speedMhz: number };
   storage: { type: StorageType; gb: number; iops: number };

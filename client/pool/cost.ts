@@ -102,7 +102,8 @@ export function nodeHourlyCost(node: NodeRecord): bigint {
  * ```
  */
 export function jobCost(prices: NodePrices, shape: ResourceShape, seconds: number): bigint {
-  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new RangeError(`seconds must be a non-negative integer, got ${seconds}`);
+  if (!Number.isSafeInteger(seconds) || seconds < 0)
+    throw new RangeError(`seconds must be a non-negative integer, got ${seconds}`);
   const metered = prices.perJob + ceilDiv(hourlyRate(prices, shape) * BigInt(seconds), HOUR);
   return metered > prices.minimumJob ? metered : prices.minimumJob;
 }

@@ -19,7 +19,11 @@ describe("discovery evaluate: explanations", () => {
   ];
 
   it("names the binding criterion and how close it came", () => {
-    const r = evaluate({ criteria: { minNodes: 5 }, filters: { minGPUs: { count: 4, type: "a100" } } }, registry, options);
+    const r = evaluate(
+      { criteria: { minNodes: 5 }, filters: { minGPUs: { count: 4, type: "a100" } } },
+      registry,
+      options,
+    );
     expect(r.satisfied).to.equal(false);
     expect(r.matched).to.equal(2);
     expect(r.nodes.map((n) => n.node.id)).to.have.members([1n, 2n]);
@@ -32,7 +36,15 @@ describe("discovery evaluate: explanations", () => {
       "minGPUs(4, 'a100'): 2 of 5 required nodes match; without it 6 would; best near miss 2 vs 4 required (a100 GPUs)",
     );
     const err = new CriteriaUnmetError(r.shortfall!);
-    expect(err).to.include({ name: "CriteriaUnmetError", required: 5, found: 2, criterion: "minGPUs", withoutIt: 6, best: 2, requiredValue: 4 });
+    expect(err).to.include({
+      name: "CriteriaUnmetError",
+      required: 5,
+      found: 2,
+      criterion: "minGPUs",
+      withoutIt: 6,
+      best: 2,
+      requiredValue: 4,
+    });
     expect(err.shortMessage).to.equal("Discovery criteria cannot be met: 2 of 5 required nodes.");
   });
 
@@ -72,17 +84,31 @@ describe("discovery ranking", () => {
       makeNode(3, { prices: { gpuHour: eth("0.2") } }),
       makeNode(5, { prices: { gpuHour: eth("0.1") } }),
     ];
-    expect(rankNodes(nodes, { price: 1, reputation: 0, latency: 0 }).map((r) => r.node.id)).to.deep.equal([5n, 3n, 9n]);
+    expect(rankNodes(nodes, { price: 1, reputation: 0, latency: 0 }).map((r) => r.node.id)).to.deep.equal([
+      5n,
+      3n,
+      9n,
+    ]);
   });
 
   it("weights trade price against reputation and latency", () => {
-    const cheap = makeNode(1, { prices: { gpuHour: eth("0.1") }, reputationPpm: 600_000, capabilities: { network: { latencyMs: 80 } } });
-    const good = makeNode(2, { prices: { gpuHour: eth("0.3") }, reputationPpm: 990_000, capabilities: { network: { latencyMs: 2 } } });
+    const cheap = makeNode(1, {
+      prices: { gpuHour: eth("0.1") },
+      reputationPpm: 600_000,
+      capabilities: { network: { latencyMs: 80 } },
+    });
+    const good = makeNode(2, {
+      prices: { gpuHour: eth("0.3") },
+      reputationPpm: 990_000,
+      capabilities: { network: { latencyMs: 2 } },
+    });
     expect(rankNodes([cheap, good], { price: 1, reputation: 0, latency: 0 })[0]?.node.id).to.equal(1n);
     expect(rankNodes([cheap, good], { price: 0, reputation: 1, latency: 0 })[0]?.node.id).to.equal(2n);
     expect(rankNodes([cheap, good], { price: 0, reputation: 0, latency: 1 })[0]?.node.id).to.equal(2n);
     // default: 50·P + 30·R + 20·L: cheap = 50e6 + 18e6 + 0; good = 0 + 29.7e6 + 20e6
-    expect(rankNodes([cheap, good], { price: 50, reputation: 30, latency: 20 }).map((r) => r.score)).to.deep.equal([68_000_000, 49_700_000]);
+    expect(
+      rankNodes([cheap, good], { price: 50, reputation: 30, latency: 20 }).map((r) => r.score),
+    ).to.deep.equal([68_000_000, 49_700_000]);
   });
 
   it("spot-pricing ranks by price alone; prices in different tokens are normalised per token", () => {

@@ -1,7 +1,7 @@
 /**
  * Seeded node records and an exact money converter for discovery tests (no chain needed).
  */
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import type { Address } from "viem";
 
 import type { NodeRecord, QueryOptions } from "../../client/discovery/types.ts";
@@ -35,7 +35,9 @@ export const options: QueryOptions = { toBaseUnits, resolveToken, now: NOW };
 
 export const eth = (s: string) => toBaseUnits(s, "ETH");
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends bigint[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends bigint[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 
 /** A node that passes the "everything" query of the tests; override fields to make variants. */
 export function makeNode(id: number | bigint, o: DeepPartial<NodeRecord> = {}): NodeRecord {
@@ -116,14 +118,26 @@ export function randomNodes(count: number, seed: number): NodeRecord[] {
         availabilityPpm: 900_000 + Math.floor(r() * 100_001),
         lastSeen: NOW - Math.floor(r() * 7200),
         capabilities: {
-          gpu: { model, count: gpus, memoryGb: pick([16, 24, 40, 80]), interconnect: pick(["none", "nvlink", "infiniband"] as const) },
+          gpu: {
+            model,
+            count: gpus,
+            memoryGb: pick([16, 24, 40, 80]),
+            interconnect: pick(["none", "nvlink", "infiniband"] as const),
+          },
           cpu: { cores: pick([4, 8, 16, 32, 64]) },
           memory: { gb: pick([16, 64, 256, 1024]) },
-          storage: { type: pick(["ssd", "nvme", "hdd"] as const), gb: pick([500, 2000, 4000, 8000]), iops: pick([10_000, 100_000, 500_000]) },
+          storage: {
+            type: pick(["ssd", "nvme", "hdd"] as const),
+            gb: pick([500, 2000, 4000, 8000]),
+            iops: pick([10_000, 100_000, 500_000]),
+          },
           network: { bandwidthMbps: pick([1000, 10_000, 25_000]), latencyMs: 1 + Math.floor(r() * 100) },
           region: pick(REGIONS),
         },
-        prices: { gpuHour: BigInt(Math.floor(r() * 1e6)) * 10n ** 12n, cpuCoreHour: BigInt(Math.floor(r() * 1e4)) * 10n ** 12n },
+        prices: {
+          gpuHour: BigInt(Math.floor(r() * 1e6)) * 10n ** 12n,
+          cpuCoreHour: BigInt(Math.floor(r() * 1e4)) * 10n ** 12n,
+        },
       }),
     );
   }

@@ -11,12 +11,20 @@ describe("NodeIndex", () => {
     const index = new NodeIndex();
     expect(index.upsert([makeNode(1), makeNode(2)], afterBlock(100n))).to.equal(2);
     // an event of block 100 is already in the page read at block 100
-    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "paused", at: at(100n, 5) })).to.equal("stale");
-    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "paused", at: at(101n, 0) })).to.equal("applied");
+    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "paused", at: at(100n, 5) })).to.equal(
+      "stale",
+    );
+    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "paused", at: at(101n, 0) })).to.equal(
+      "applied",
+    );
     expect(index.get(1n)?.status).to.equal("paused");
     // replaying the same log changes nothing
-    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "paused", at: at(101n, 0) })).to.equal("stale");
-    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "active", at: at(101n, 1) })).to.equal("applied");
+    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "paused", at: at(101n, 0) })).to.equal(
+      "stale",
+    );
+    expect(index.applyEvent({ type: "status-changed", id: 1n, status: "active", at: at(101n, 1) })).to.equal(
+      "applied",
+    );
     expect(index.get(1n)?.status).to.equal("active");
     expect(index.applyEvent({ type: "heartbeat", id: 9n, timestamp: NOW })).to.equal("unknown-node");
   });
@@ -29,14 +37,28 @@ describe("NodeIndex", () => {
     index.applyEvent({ type: "reputation-updated", id: 1n, reputationPpm: 123 });
     index.applyEvent({ type: "bond-changed", id: 1n, bond: eth("5"), freeBond: eth("4") });
     index.applyEvent({ type: "prices-updated", id: 1n, prices: { ...before.prices, gpuHour: 7n } });
-    index.applyEvent({ type: "capabilities-updated", id: 1n, capabilities: { ...before.capabilities, region: "eu-west-1" } });
-    index.applyEvent({ type: "signer-changed", id: 1n, signer: "0x00000000000000000000000000000000000000b2" });
+    index.applyEvent({
+      type: "capabilities-updated",
+      id: 1n,
+      capabilities: { ...before.capabilities, region: "eu-west-1" },
+    });
+    index.applyEvent({
+      type: "signer-changed",
+      id: 1n,
+      signer: "0x00000000000000000000000000000000000000b2",
+    });
     index.applyEvent({ type: "pool-joined", id: 1n, poolId: 3n });
     index.applyEvent({ type: "pool-joined", id: 1n, poolId: 3n });
     index.applyEvent({ type: "pool-joined", id: 1n, poolId: 4n });
     index.applyEvent({ type: "pool-left", id: 1n, poolId: 3n });
     const after = index.get(1n)!;
-    expect(after).to.deep.include({ lastSeen: NOW - 10, availabilityPpm: 999_000, reputationPpm: 123, bond: eth("5"), freeBond: eth("4") });
+    expect(after).to.deep.include({
+      lastSeen: NOW - 10,
+      availabilityPpm: 999_000,
+      reputationPpm: 123,
+      bond: eth("5"),
+      freeBond: eth("4"),
+    });
     expect(after.prices.gpuHour).to.equal(7n);
     expect(after.capabilities.region).to.equal("eu-west-1");
     expect(after.signer).to.equal("0x00000000000000000000000000000000000000b2");
@@ -66,13 +88,21 @@ describe("NodeIndex", () => {
       criteria: {
         minNodes: 5,
         regions: ["us-east-1", "us-west-2"],
-        capabilities: [{ type: "gpu", specs: { memory: "40GB" } }, { type: "storage", specs: { type: "nvme", capacity: "2TB" } }],
+        capabilities: [
+          { type: "gpu", specs: { memory: "40GB" } },
+          { type: "storage", specs: { type: "nvme", capacity: "2TB" } },
+        ],
         reputation: 0.5,
         latency: 80,
         availability: 0.95,
         pricing: { max: "5", currency: "ETH", model: "per-hour" },
       },
-      filters: { minGPUs: { count: 2 }, minMemory: 64, minBandwidth: 1000, maxCostPerHour: { amount: "4", token: "ETH" } },
+      filters: {
+        minGPUs: { count: 2 },
+        minMemory: 64,
+        minBandwidth: 1000,
+        maxCostPerHour: { amount: "4", token: "ETH" },
+      },
     };
     for (let i = 0; i < 5; i++) index.query(q, options); // warm-up
     const times: number[] = [];
