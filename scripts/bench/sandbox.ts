@@ -55,7 +55,7 @@ function timeBare(command: string, args: string[], input?: Uint8Array): number {
   return performance.now() - started;
 }
 
-async function startup(spec: JobSpec): Promise<number> {
+async function startup(spec: JobSpec): Promise<{ startupMs: number; startupBackToBackMs: number }> {
   await timeSandbox(spec);
   await timeSandbox(spec);
   const spaced: number[] = [];
