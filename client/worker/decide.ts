@@ -80,6 +80,8 @@ export type JobOffer = {
   requirements: JobRequirements;
   /** Node ids the requester directed the job at; empty = open to any pool member. */
   directedTo: readonly bigint[];
+  /** Whether this node is a member of the job's pool (false: the contract would refuse it). */
+  poolMember?: boolean | undefined;
 };
 
 /** The node's free local capacity (from the reservation ledger). */
@@ -105,6 +107,7 @@ export type DeclineReason =
   | "no-free-slot"
   | "job-full"
   | "not-directed-here"
+  | "not-pool-member"
   | "commit-window-closing"
   | "bond-too-low";
 
@@ -194,6 +197,7 @@ export function decideTake(args: {
   if (capacity.freeSlots <= 0) reasons.push("no-free-slot");
   if (offer.slotsTaken >= offer.redundancy) reasons.push("job-full");
   if (offer.directedTo.length > 0 && !offer.directedTo.includes(nodeId)) reasons.push("not-directed-here");
+  if (offer.poolMember === false) reasons.push("not-pool-member");
   if (now + req.timeoutSeconds + marginSeconds > offer.commitDeadline) reasons.push("commit-window-closing");
   if (offer.collateral > capacity.freeBond) reasons.push("bond-too-low");
   return reasons.length === 0 ? { take: true, quote: q, reasons: [] } : { take: false, quote: q, reasons };

@@ -124,6 +124,7 @@ describe("worker/decide: decideTake", () => {
         token: "0x00000000000000000000000000000000000000aa",
         slotsTaken: 3,
         directedTo: [9n],
+        poolMember: false,
         collateral: 10n ** 19n,
         requirements: {
           ...offer.requirements,
@@ -146,6 +147,7 @@ describe("worker/decide: decideTake", () => {
       "no-free-slot",
       "job-full",
       "not-directed-here",
+      "not-pool-member",
       "commit-window-closing",
       "bond-too-low",
     ]);

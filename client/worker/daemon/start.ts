@@ -24,6 +24,7 @@ import { ViemWorkerChain } from "./viem-chain.ts";
 export type WorkerDeployment = {
   jobMarket: Address;
   nodeRegistry: Address;
+  poolRegistry: Address;
   deployBlock?: bigint | undefined;
 };
 
@@ -131,6 +132,7 @@ export async function startWorker(p: StartWorkerParameters): Promise<RunningWork
     chainId,
     jobMarket: p.deployment.jobMarket,
     nodeRegistry: registry,
+    poolRegistry: p.deployment.poolRegistry,
     nodeId,
     owner: view.owner,
     sender: account.address,

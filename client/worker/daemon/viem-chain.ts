@@ -8,6 +8,7 @@
 import { getAbiItem, type Address, type Hex } from "viem";
 import { jobMarketAbi } from "../../abis/generated/JobMarket.ts";
 import { nodeRegistryAbi } from "../../abis/generated/NodeRegistry.ts";
+import { poolRegistryAbi } from "../../abis/generated/PoolRegistry.ts";
 import { commitResult } from "../../actions/market/commitResult.ts";
 import { reportResult } from "../../actions/market/reportResult.ts";
 import { revealResult } from "../../actions/market/revealResult.ts";
@@ -46,6 +47,7 @@ export function unpackResources(resources: bigint): {
 
 type Posted = {
   jobId: bigint;
+  poolId: bigint;
   requester: Address;
   token: Address;
   pricePerNode: bigint;
@@ -100,6 +102,7 @@ export type ViemWorkerChainParameters = {
   chainId: number;
   jobMarket: Address;
   nodeRegistry: Address;
+  poolRegistry: Address;
   nodeId: bigint;
   /** The node's owner: payments are credited to it; only it can withdraw them. */
   owner: Address;
@@ -156,6 +159,7 @@ export class ViemWorkerChain implements WorkerChain {
     });
     const posted = new Map<string, Posted>();
     const out: MarketEvent[] = [];
+    const pending: Promise<void>[] = [];
     for (const log of logs) {
       const base = { blockNumber: log.blockNumber, logIndex: log.logIndex };
       switch (log.eventName) {
@@ -163,6 +167,7 @@ export class ViemWorkerChain implements WorkerChain {
           const a = log.args;
           posted.set(a.jobId!.toString(), {
             jobId: a.jobId!,
+            poolId: a.poolId!,
             requester: a.requester!,
             token: a.token!,
             pricePerNode: a.pricePerNode!,
@@ -177,7 +182,11 @@ export class ViemWorkerChain implements WorkerChain {
         case "JobSpec": {
           const a = log.args;
           const p = posted.get(a.jobId!.toString());
-          if (p) out.push({ kind: "posted", jobId: p.jobId, ...base, offer: toOffer(p, a as Spec) });
+          if (p) {
+            const offer = toOffer(p, a as Spec);
+            out.push({ kind: "posted", jobId: p.jobId, ...base, offer });
+            pending.push(this.#isMember(p.poolId).then((m) => void (offer.poolMember = m)));
+          }
           break;
         }
         case "JobSettled":
@@ -200,7 +209,26 @@ export class ViemWorkerChain implements WorkerChain {
           break;
       }
     }
+    await Promise.all(pending);
     return out;
+  }
+
+  /** Pool membership, cached briefly: one read per pool per few seconds, not per job. */
+  readonly #members = new Map<string, { at: number; member: Promise<boolean> }>();
+  #isMember(poolId: bigint): Promise<boolean> {
+    const key = poolId.toString();
+    const hit = this.#members.get(key);
+    if (hit && Date.now() - hit.at < 5_000) return hit.member;
+    this.rpcCalls++;
+    const member = this.#client.publicClient.readContract({
+      address: this.#p.poolRegistry,
+      abi: poolRegistryAbi,
+      functionName: "isMember",
+      args: [poolId, this.nodeId],
+    });
+    this.#members.set(key, { at: Date.now(), member });
+    member.catch(() => this.#members.delete(key));
+    return member;
   }
 
   async offer(jobId: bigint): Promise<OfferDetails | undefined> {
@@ -220,6 +248,7 @@ export class ViemWorkerChain implements WorkerChain {
     if (!a || !s) return undefined;
     const p: Posted = {
       jobId,
+      poolId: a.poolId!,
       requester: a.requester!,
       token: a.token!,
       pricePerNode: a.pricePerNode!,
