@@ -22,17 +22,12 @@ import {
 export const BOND = parseEther("1");
 export const DISPUTE_PERIOD = 3 * 24 * 3600;
 
-/** One seeded node: its id, owner wallet and signer key. */
-export type SeededNode = {
-  id: bigint;
-  owner: Awaited<ReturnType<typeof walletsOf>>[number];
-  signer: PrivateKeyAccount;
-  signerKey: Hex;
-};
+type Wallet = Awaited<
+  ReturnType<Awaited<ReturnType<typeof network.create>>["viem"]["getWalletClients"]>
+>[number];
 
-async function walletsOf(viem: Awaited<ReturnType<typeof network.create>>["viem"]) {
-  return viem.getWalletClients();
-}
+/** One seeded node: its id, owner wallet and signer key. */
+export type SeededNode = { id: bigint; owner: Wallet; signer: PrivateKeyAccount; signerKey: Hex };
 
 /** A node's variant: capability and price overrides (region and model as plain strings). */
 export type NodeSpec = {
