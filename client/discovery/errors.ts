@@ -4,7 +4,14 @@
  */
 import { SandrunError } from "../errors/base.ts";
 
-/** Options every discovery error accepts. */
+/**
+ * Options every discovery error accepts.
+ *
+ * @example
+ * ```ts
+ * throw new DiscoveryError("Index is empty.", { details: "call upsert first" });
+ * ```
+ */
 export interface DiscoveryErrorOptions {
   /** Extra facts for the reader (values, what was expected). */
   details?: string;
@@ -78,7 +85,14 @@ export class InvalidScheduleInputError extends DiscoveryError {
   }
 }
 
-/** Stringifies values for error details, bigint-safe. */
+/**
+ * Stringifies values for error details, bigint-safe.
+ *
+ * @example
+ * ```ts
+ * safeString({ amount: 5n }); // '{"amount":"5n"}'
+ * ```
+ */
 export function safeString(value: unknown): string {
   try {
     return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);

@@ -6,7 +6,14 @@ import { compileQuery, type CompiledQuery, type Filter } from "./filters.ts";
 import { rankNodes, type RankedNode } from "./rank.ts";
 import type { NodeRecord, Query, QueryOptions } from "./types.ts";
 
-/** How one criterion fared over the records. */
+/**
+ * How one criterion fared over the records.
+ *
+ * @example
+ * ```ts
+ * for (const c of result.criteria) console.log(`${c.label}: ${c.passed} pass, ${c.nearMisses} near misses`);
+ * ```
+ */
 export interface CriterionReport {
   key: string;
   label: string;
@@ -23,7 +30,14 @@ export interface CriterionReport {
   unit?: string;
 }
 
-/** Why a query came up short. */
+/**
+ * Why a query came up short.
+ *
+ * @example
+ * ```ts
+ * if (result.shortfall) throw new CriteriaUnmetError(result.shortfall);
+ * ```
+ */
 export interface Shortfall {
   /** Nodes the query needs (minNodes). */
   required: number;
@@ -35,7 +49,15 @@ export interface Shortfall {
   message: string;
 }
 
-/** Result of `evaluate`. */
+/**
+ * Result of `evaluate`.
+ *
+ * @example
+ * ```ts
+ * const r: EvaluateResult = index.query(query, options);
+ * if (r.satisfied) console.log(r.nodes.map((n) => n.node.id));
+ * ```
+ */
 export interface EvaluateResult {
   /** Matching nodes, best first, at most maxNodes. */
   nodes: RankedNode[];

@@ -37,6 +37,11 @@ import type { NodeRecord, PriceModel, Query, QueryOptions, RankWeights } from ".
 /**
  * One named predicate. `measure`/`required`/`direction` describe a numeric threshold so an
  * explanation can report the best value available against the value required.
+ *
+ * @example
+ * ```ts
+ * const paused: Filter = { key: "status", label: "status = active", test: (n) => n.status === "active" };
+ * ```
  */
 export interface Filter {
   /** Stable key ("status", "minGPUs", "capabilities[0].memory"). */
@@ -53,7 +58,15 @@ export interface Filter {
   unit?: string;
 }
 
-/** A query ready to run: predicates plus the settings ranking and cut-off need. */
+/**
+ * A query ready to run: predicates plus the settings ranking and cut-off need.
+ *
+ * @example
+ * ```ts
+ * const q: CompiledQuery = compileQuery({ criteria: { minNodes: 3 } }, options);
+ * console.log(q.filters.map((f) => f.label));
+ * ```
+ */
 export interface CompiledQuery {
   filters: Filter[];
   minNodes: number;
@@ -64,9 +77,23 @@ export interface CompiledQuery {
   weights: RankWeights;
 }
 
-/** Default ranking weights: price 50, reputation 30, latency 20. */
+/**
+ * Default ranking weights: price 50, reputation 30, latency 20.
+ *
+ * @example
+ * ```ts
+ * const weights = { ...DEFAULT_WEIGHTS, latency: 40 };
+ * ```
+ */
 export const DEFAULT_WEIGHTS: RankWeights = Object.freeze({ price: 50, reputation: 30, latency: 20 });
-/** Default heartbeat staleness limit, seconds. */
+/**
+ * Default heartbeat staleness limit, seconds.
+ *
+ * @example
+ * ```ts
+ * const options = { toBaseUnits, resolveToken, now, maxHeartbeatAgeSeconds: 2 * DEFAULT_MAX_HEARTBEAT_AGE };
+ * ```
+ */
 export const DEFAULT_MAX_HEARTBEAT_AGE = 3600;
 
 function threshold(

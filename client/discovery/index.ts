@@ -16,13 +16,27 @@ import { evaluateCompiled, type EvaluateResult } from "./evaluate.ts";
 import { compileQuery } from "./filters.ts";
 import type { NodeCapabilities, NodePrices, NodeRecord, NodeStatus, Query, QueryOptions } from "./types.ts";
 
-/** A chain position. `logIndex` = Number.MAX_SAFE_INTEGER means "the state after the whole block". */
+/**
+ * A chain position. `logIndex` = Number.MAX_SAFE_INTEGER means "the state after the whole block".
+ *
+ * @example
+ * ```ts
+ * const at: ChainPosition = { blockNumber: log.blockNumber, logIndex: log.logIndex };
+ * ```
+ */
 export interface ChainPosition {
   blockNumber: bigint;
   logIndex: number;
 }
 
-/** The registry changes the index understands (decoded from NodeRegistry / PoolRegistry events). */
+/**
+ * The registry changes the index understands (decoded from NodeRegistry / PoolRegistry events).
+ *
+ * @example
+ * ```ts
+ * const e: NodeIndexEvent = { type: "heartbeat", id: 7n, timestamp: 1_700_000_000, at: { blockNumber: 5n, logIndex: 0 } };
+ * ```
+ */
 export type NodeIndexEvent = { at?: ChainPosition } & (
   | { type: "node-upserted"; record: NodeRecord }
   | { type: "node-removed"; id: bigint }
@@ -37,10 +51,24 @@ export type NodeIndexEvent = { at?: ChainPosition } & (
   | { type: "pool-left"; id: bigint; poolId: bigint }
 );
 
-/** What `applyEvent` did. "unknown-node": the event names a node the index lacks (fetch it, then upsert). */
+/**
+ * What `applyEvent` did. "unknown-node": the event names a node the index lacks (fetch it, then upsert).
+ *
+ * @example
+ * ```ts
+ * if (index.applyEvent(event) === "unknown-node") index.upsert([await readNode(event.id)]);
+ * ```
+ */
 export type ApplyOutcome = "applied" | "stale" | "unknown-node";
 
-/** Position of a page read at `blockNumber`: after every event of that block. */
+/**
+ * Position of a page read at `blockNumber`: after every event of that block.
+ *
+ * @example
+ * ```ts
+ * index.upsert(page, afterBlock(await publicClient.getBlockNumber()));
+ * ```
+ */
 export function afterBlock(blockNumber: bigint): ChainPosition {
   return { blockNumber, logIndex: Number.MAX_SAFE_INTEGER };
 }

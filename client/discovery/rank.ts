@@ -13,7 +13,15 @@
 import { priceUnder } from "../pool/cost.ts";
 import type { NodeRecord, PriceModel, RankWeights } from "./types.ts";
 
-/** A matching node with its ranking inputs. */
+/**
+ * A matching node with its ranking inputs.
+ *
+ * @example
+ * ```ts
+ * const [best]: RankedNode[] = index.query(query, options).nodes;
+ * console.log(best?.node.id, best?.score, best?.price);
+ * ```
+ */
 export interface RankedNode {
   node: NodeRecord;
   /** The ranking score (integer; higher is better). */

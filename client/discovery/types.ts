@@ -8,16 +8,51 @@
  */
 import type { Address } from "viem";
 
-/** Lifecycle of a node as discovery sees it (`unbonding` = an unbonding request is pending). */
+/**
+ * Lifecycle of a node as discovery sees it (`unbonding` = an unbonding request is pending).
+ *
+ * @example
+ * ```ts
+ * const s: NodeStatus = "active";
+ * ```
+ */
 export type NodeStatus = "active" | "paused" | "unbonding" | "deregistered";
 
-/** GPU interconnect. */
+/**
+ * GPU interconnect.
+ *
+ * @example
+ * ```ts
+ * const i: Interconnect = "nvlink";
+ * ```
+ */
 export type Interconnect = "none" | "nvlink" | "infiniband";
-/** CPU architecture. */
+/**
+ * CPU architecture.
+ *
+ * @example
+ * ```ts
+ * const a: CpuArchitecture = "arm64";
+ * ```
+ */
 export type CpuArchitecture = "x86_64" | "arm64";
-/** System memory type. */
+/**
+ * System memory type.
+ *
+ * @example
+ * ```ts
+ * const m: MemoryType = "ddr5";
+ * ```
+ */
 export type MemoryType = "ddr4" | "ddr5" | "hbm";
-/** Storage medium. */
+/**
+ * Storage medium.
+ *
+ * @example
+ * ```ts
+ * const t: StorageType = "nvme";
+ * ```
+ */
 export type StorageType = "ssd" | "nvme" | "hdd";
 
 /**
@@ -110,7 +145,14 @@ export interface NodeRecord {
   pools?: bigint[];
 }
 
-/** A size: a number of GB, or a unit string such as "80GB", "4TB", "512MB", "1.5 TB". */
+/**
+ * A size: a number of GB, or a unit string such as "80GB", "4TB", "512MB", "1.5 TB".
+ *
+ * @example
+ * ```ts
+ * const sizes: Size[] = ["80GB", "4TB", 24];
+ * ```
+ */
 export type Size = number | string;
 
 /**
@@ -149,7 +191,14 @@ export type CapabilityRequirement =
   | { type: "storage"; specs: { type?: StorageType; capacity?: Size; iops?: number } }
   | { type: "network"; specs: { bandwidth?: number; latency?: number } };
 
-/** How a price cap is read: see client/pool/cost.ts for the exact definitions. */
+/**
+ * How a price cap is read: see client/pool/cost.ts for the exact definitions.
+ *
+ * @example
+ * ```ts
+ * const model: PriceModel = "per-job";
+ * ```
+ */
 export type PriceModel = "per-hour" | "per-job" | "per-compute";
 
 /**
@@ -176,7 +225,14 @@ export interface DiscoveryCriteria {
   pricing?: { max: string; currency: string; model: PriceModel };
 }
 
-/** `preferredPricing` strategies. See filters.ts for what each one does. */
+/**
+ * `preferredPricing` strategies. See filters.ts for what each one does.
+ *
+ * @example
+ * ```ts
+ * const s: PricingStrategy = "spot-pricing";
+ * ```
+ */
 export type PricingStrategy = "spot-pricing" | "on-demand" | "reserved";
 
 /**
@@ -224,13 +280,27 @@ export interface BuilderFilters {
   preferredPricing?: PricingPreference;
 }
 
-/** A whole query: the design's criteria plus the builder's filters. */
+/**
+ * A whole query: the design's criteria plus the builder's filters.
+ *
+ * @example
+ * ```ts
+ * const q: Query = { criteria: { minNodes: 1 }, filters: { minGPUs: { count: 1 }, maxCostPerHour: { amount: "1.0", token: "ETH" } } };
+ * ```
+ */
 export interface Query {
   criteria?: DiscoveryCriteria;
   filters?: BuilderFilters;
 }
 
-/** Weights of the ranking score (non-negative integers; they need not sum to anything). */
+/**
+ * Weights of the ranking score (non-negative integers; they need not sum to anything).
+ *
+ * @example
+ * ```ts
+ * const cheapFirst: RankWeights = { price: 80, reputation: 20, latency: 0 };
+ * ```
+ */
 export interface RankWeights {
   price: number;
   reputation: number;

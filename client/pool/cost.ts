@@ -23,7 +23,14 @@
 import type { NodePrices, NodeRecord, PriceModel } from "../discovery/types.ts";
 import { MixedPriceTokensError } from "../discovery/errors.ts";
 
-/** Resources a job uses on a node. Omitted fields count as 0. */
+/**
+ * Resources a job uses on a node. Omitted fields count as 0.
+ *
+ * @example
+ * ```ts
+ * const shape: ResourceShape = { gpus: 1, cpuCores: 4, memoryGb: 32 };
+ * ```
+ */
 export interface ResourceShape {
   gpus?: number;
   cpuCores?: number;
@@ -141,7 +148,14 @@ export function priceUnder(model: PriceModel, node: NodeRecord, referenceJobSeco
   }
 }
 
-/** One node's share of a pool estimate. */
+/**
+ * One node's share of a pool estimate.
+ *
+ * @example
+ * ```ts
+ * for (const n of estimatePoolCost(nodes).nodes) console.log(n.id, n.perHour, n.perJob);
+ * ```
+ */
 export interface NodeCostEstimate {
   id: bigint;
   /** Whole-machine cost per hour. */
@@ -150,7 +164,14 @@ export interface NodeCostEstimate {
   perJob: bigint;
 }
 
-/** What a pool would cost. */
+/**
+ * What a pool would cost.
+ *
+ * @example
+ * ```ts
+ * const e: PoolCostEstimate = estimatePoolCost(nodes, { redundancy: 3 });
+ * ```
+ */
 export interface PoolCostEstimate {
   /** The token every figure is in. */
   token: `0x${string}`;

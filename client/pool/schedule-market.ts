@@ -11,7 +11,15 @@ import type { NodePrices } from "../discovery/types.ts";
 import { ceilDiv } from "./cost.ts";
 import type { ScheduleJob, ScheduleNode } from "./schedule-types.ts";
 
-/** A requirement class: jobs with identical requirements share eligibility and rates. */
+/**
+ * A requirement class: jobs with identical requirements share eligibility and rates.
+ *
+ * @example
+ * ```ts
+ * const { classes } = buildMarket(jobs, nodes);
+ * console.log(classes.map((c) => c.nodes.length));
+ * ```
+ */
 export interface JobClass {
   gpus: number;
   cpuCores: number;
@@ -30,7 +38,14 @@ export interface JobClass {
 
 const norm = (s: string) => s.trim().toLowerCase();
 
-/** Relative tolerance under which float costs are re-checked exactly. */
+/**
+ * Relative tolerance under which float costs are re-checked exactly.
+ *
+ * @example
+ * ```ts
+ * const uncertain = Math.abs(a - b) <= EPS * Math.max(a, b) + 2;
+ * ```
+ */
 export const EPS = 1e-9;
 
 /**
@@ -111,7 +126,14 @@ export function buildMarket(jobs: readonly ScheduleJob[], nodes: readonly Schedu
   return { classes, jobClass, capacity };
 }
 
-/** The market `buildMarket` returns. */
+/**
+ * The market `buildMarket` returns.
+ *
+ * @example
+ * ```ts
+ * const market: Market = buildMarket(jobs, nodes);
+ * ```
+ */
 export type Market = ReturnType<typeof buildMarket>;
 
 /**
@@ -152,7 +174,14 @@ export function exactCost(cls: JobClass, p: number, prices: NodePrices, seconds:
   return metered > prices.minimumJob ? metered : prices.minimumJob;
 }
 
-/** Upper edge of the float window in which costs may tie with `c` once computed exactly. */
+/**
+ * Upper edge of the float window in which costs may tie with `c` once computed exactly.
+ *
+ * @example
+ * ```ts
+ * const mayTie = otherCost <= tieWindow(rthCost);
+ * ```
+ */
 export function tieWindow(c: number): number {
   return c * (1 + EPS) + 2;
 }

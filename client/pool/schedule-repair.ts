@@ -12,7 +12,14 @@
  */
 import { floatCost, type JobClass } from "./schedule-market.ts";
 
-/** Mutable placement the scheduler and the repair share. */
+/**
+ * Mutable placement the scheduler and the repair share.
+ *
+ * @example
+ * ```ts
+ * const state: PlacementState = { remaining, nodeJobs: [], jobHosts: [], durations };
+ * ```
+ */
 export interface PlacementState {
   /** Remaining job-seconds per node. */
   remaining: Float64Array;
@@ -23,7 +30,14 @@ export interface PlacementState {
   durations: Float64Array;
 }
 
-/** Everything the repair reads. */
+/**
+ * Everything the repair reads.
+ *
+ * @example
+ * ```ts
+ * const ctx: RepairContext = { state, classes, jobClass, affordable: () => true, budget: 1_000_000 };
+ * ```
+ */
 export interface RepairContext {
   state: PlacementState;
   classes: JobClass[];
@@ -33,7 +47,14 @@ export interface RepairContext {
   budget: number;
 }
 
-/** Reusable scratch buffers for the search. */
+/**
+ * Reusable scratch buffers for the search.
+ *
+ * @example
+ * ```ts
+ * const scratch = new RepairScratch(nodes.length, jobs.length);
+ * ```
+ */
 export class RepairScratch {
   readonly visited: Uint8Array;
   readonly parent: Int32Array;
@@ -49,7 +70,14 @@ export class RepairScratch {
   }
 }
 
-/** Places job `k` at class position `p`. */
+/**
+ * Places job `k` at class position `p`.
+ *
+ * @example
+ * ```ts
+ * place(ctx, jobIndex, classPosition);
+ * ```
+ */
 export function place(ctx: RepairContext, k: number, p: number): void {
   const cls = ctx.classes[ctx.jobClass[k] as number] as JobClass;
   const node = cls.nodes[p] as number;
@@ -59,7 +87,14 @@ export function place(ctx: RepairContext, k: number, p: number): void {
   (s.jobHosts[k] as number[]).push(p);
 }
 
-/** Removes job `k` from node index `node`. */
+/**
+ * Removes job `k` from node index `node`.
+ *
+ * @example
+ * ```ts
+ * unplace(ctx, jobIndex, nodeIndex);
+ * ```
+ */
 export function unplace(ctx: RepairContext, k: number, node: number): void {
   const cls = ctx.classes[ctx.jobClass[k] as number] as JobClass;
   const s = ctx.state;

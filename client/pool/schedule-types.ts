@@ -60,7 +60,14 @@ export interface ScheduleNode {
   capacitySeconds?: number;
 }
 
-/** Options of `schedule`. */
+/**
+ * Options of `schedule`.
+ *
+ * @example
+ * ```ts
+ * schedule(jobs, nodes, { token: "0x0000000000000000000000000000000000000000", repairBudget: 500_000 });
+ * ```
+ */
 export interface ScheduleOptions {
   /** Only nodes priced in this token are used. Required when nodes price in several tokens. */
   token?: Address;
@@ -68,7 +75,14 @@ export interface ScheduleOptions {
   repairBudget?: number;
 }
 
-/** One job's placement. */
+/**
+ * One job's placement.
+ *
+ * @example
+ * ```ts
+ * for (const a of result.assignments) console.log(a.jobId, a.nodeIds, a.cost);
+ * ```
+ */
 export interface Assignment {
   jobId: string;
   /** Distinct node ids, one per replica. */
@@ -85,6 +99,11 @@ export interface Assignment {
  *   or a duration longer than any eligible node's capacity), whatever else is scheduled.
  * - "capacity": enough eligible nodes exist, but their capacity is taken by other jobs and no
  *   rearrangement the scheduler found frees it (exact when all jobs have equal durations).
+ *
+ * @example
+ * ```ts
+ * for (const u of result.unassigned) console.log(`${u.jobId}: ${u.reason} (${u.eligible}/${u.required})`);
+ * ```
  */
 export interface Unassigned {
   jobId: string;
@@ -94,7 +113,15 @@ export interface Unassigned {
   required: number;
 }
 
-/** Result of `schedule`. */
+/**
+ * Result of `schedule`.
+ *
+ * @example
+ * ```ts
+ * const r: ScheduleResult = schedule(jobs, nodes);
+ * console.log(r.totalCost - r.lowerBound, r.makespanSeconds / 3600);
+ * ```
+ */
 export interface ScheduleResult {
   assignments: Assignment[];
   unassigned: Unassigned[];

@@ -33,6 +33,14 @@ import type {
   Unassigned,
 } from "./schedule-types.ts";
 
+/**
+ * The scheduler's types, re-exported so callers need one import.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleJob, ScheduleResult } from "./client/pool/schedule.ts";
+ * ```
+ */
 export type {
   Assignment,
   ScheduleJob,
