@@ -162,10 +162,13 @@ export function planRegistration(
           issues.push({ field: `paymentMethods[${i}]`, message: `unknown token ${JSON.stringify(symbol)}` });
         else methods.push(token.symbol);
       });
-    if (prices && methods.length > 0 && !methods.includes(prices.token.symbol))
+    // Checked against the pricing currency even when the prices themselves have problems.
+    const currency =
+      typeof config.pricing?.currency === "string" ? tokens.find(config.pricing.currency) : undefined;
+    if (currency && methods.length > 0 && !methods.includes(currency.symbol))
       issues.push({
         field: "paymentMethods",
-        message: `must include the pricing currency ${prices.token.symbol}`,
+        message: `must include the pricing currency ${currency.symbol}`,
       });
   }
 
