@@ -77,8 +77,9 @@ contract JobMarket is JobMarketBase, IJobMarket {
     function takeSlot(uint256 jobId, uint64 nodeId) external {
         Job storage j = _openJob(jobId);
         if (j.level >= VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
-        (, address owner, address signer) = _take(jobId, j, nodeId, 0, SlotRecord.TAKEN);
+        (uint8 slot, address owner, address signer) = _take(jobId, j, nodeId, 0, SlotRecord.TAKEN);
         _requireNodeAccount(nodeId, owner, signer);
+        emit SlotTaken(jobId, nodeId, slot, owner);
     }
 
     /// @inheritdoc IJobMarket
@@ -154,12 +155,16 @@ contract JobMarket is JobMarketBase, IJobMarket {
 
     /// @notice Stops new posts. Owner only. Never blocks slots, reveals, settlement, refunds, disputes or withdrawals.
     function pause() external onlyOwner {
-        _pause();
+        if (_paused) revert EnforcedPause();
+        _paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @notice Resumes new posts. Owner only.
     function unpause() external onlyOwner {
-        _unpause();
+        if (!_paused) revert ExpectedPause();
+        _paused = false;
+        emit Unpaused(msg.sender);
     }
 
     // ═════════════════════════════ views ═════════════════════════════
@@ -174,16 +179,16 @@ contract JobMarket is JobMarketBase, IJobMarket {
         v.level = j.level;
         v.taken = j.taken;
         v.revealed = j.revealed;
-        v.directed = j.directed;
+        v.directed = j.flags & DIRECTED != 0;
         v.runtime = j.runtime;
+        v.collateralPerNode = j.collateralPerNode;
         v.commitDeadline = j.commitDeadline;
         v.revealDeadline = j.revealDeadline;
         v.token = j.token;
-        v.pricePerNode = j.pricePerNode;
         v.specHash = j.specHash;
         if (j.status == JobStatus.Open) {
             v.requester = JobTerms.requester(j.terms);
-            v.collateralPerNode = JobTerms.collateralPerNode(j.terms);
+            v.pricePerNode = JobTerms.pricePerNode(j.terms);
         } else {
             v.settlementHash = j.terms;
         }
@@ -256,6 +261,11 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @notice Whether `token` may be used for new jobs' escrow (ETH always may).
     function isTokenAllowed(address token) external view returns (bool) {
         return token == address(0) || _allowedTokens[token];
+    }
+
+    /// @notice Whether new posts are stopped.
+    function paused() external view returns (bool) {
+        return _paused;
     }
 
     /// @notice The id of the last posted job (jobs are numbered from 1).

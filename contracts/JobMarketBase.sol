@@ -6,7 +6,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IJobMarketEvents} from "./interfaces/IJobMarket.sol";
@@ -29,7 +28,7 @@ import {JobMessages} from "./libraries/JobMessages.sol";
 ///      arrives from the node registry and is credited in the same call.
 ///      Slashed collateral is split: half (rounded down) shared equally among the winners' owners,
 ///      the rest (including rounding dust) to the requester; all to the requester when nobody won.
-abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, ReentrancyGuardTransient, EIP712 {
+abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
     using SlotRecord for uint256;
 
@@ -70,12 +69,20 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
     INodeCollateral public immutable nodeRegistry;
     IPoolMembership public immutable poolRegistry;
 
-    uint256 internal _lastJobId;
+    /// @dev Job flag: the job names its nodes.
+    uint8 internal constant DIRECTED = 1;
+    /// @dev Job flag: slot 2 (token, runtime) was written.
+    uint8 internal constant EXTRA = 2;
+
+    // One word, read by every settlement: treasury | feeBps | challengeWindow.
+    address internal _treasury;
     uint16 internal _feeBps;
     uint32 internal _challengeWindow;
+    // One word, read and written by every post: lastJobId | paused | disputePeriod | disputeDeposit.
+    uint64 internal _lastJobId;
+    bool internal _paused;
     uint32 internal _disputePeriod;
     uint96 internal _disputeDeposit;
-    address internal _treasury;
     address internal _arbiter;
 
     mapping(uint256 jobId => Job) internal _jobs;
@@ -93,6 +100,17 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         if (address(nodes_) == address(0) || address(pools_) == address(0)) revert JobMarketZeroAddress();
         nodeRegistry = nodes_;
         poolRegistry = pools_;
+    }
+
+    /// @notice New posts are stopped (OpenZeppelin Pausable's names; nothing else is ever paused).
+    event Paused(address account);
+    event Unpaused(address account);
+    error EnforcedPause();
+    error ExpectedPause();
+
+    modifier whenNotPaused() {
+        if (_paused) revert EnforcedPause();
+        _;
     }
 
     /// @dev Called when a node step leaves the job decided: settles it (directly, or through the settlement module).
@@ -125,6 +143,9 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         if (strategy == ConsensusStrategy.ProofOfStakeWeighted && r.collateralPerNode == 0) {
             revert JobMarketStakeRequired(strategy);
         }
+        if (r.collateralPerNode > type(uint72).max) {
+            revert JobMarketCollateralTooLarge(r.collateralPerNode, type(uint72).max);
+        }
         if (r.runtime > 2) revert JobMarketBadRuntime(r.runtime);
         if (r.commitWindow == 0 || r.revealWindow == 0 || r.commitWindow > MAX_WINDOW || r.revealWindow > MAX_WINDOW) {
             revert JobMarketBadWindows(r.commitWindow, r.revealWindow);
@@ -132,7 +153,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         if (r.token != address(0) && !_allowedTokens[r.token]) revert JobMarketTokenNotAllowed(r.token);
 
         unchecked {
-            jobId = ++_lastJobId; // a uint256 counter never wraps
+            jobId = ++_lastJobId; // 2^64 jobs would cost more gas than exists
         }
         bool directed = r.nodes.length != 0;
         if (directed) _assign(jobId, r.poolId, n, r.nodes);
@@ -144,14 +165,19 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         j.n = uint8(n);
         j.strategy = strategy;
         j.level = policy.verification;
-        j.directed = directed;
-        j.runtime = r.runtime;
+        uint8 flags = directed ? DIRECTED : 0;
         j.commitDeadline = commitDeadline;
         j.revealDeadline = revealDeadline;
         j.poolId = r.poolId;
-        j.terms = JobTerms.pack(msg.sender, r.collateralPerNode);
-        j.token = r.token;
-        j.pricePerNode = r.pricePerNode;
+        j.collateralPerNode = uint72(r.collateralPerNode);
+        j.terms = JobTerms.pack(msg.sender, r.pricePerNode);
+        // An ETH job of runtime 0 leaves slot 2 untouched (and settlement then never reads it).
+        if (r.token != address(0) || r.runtime != 0) {
+            j.token = r.token;
+            j.runtime = r.runtime;
+            flags |= EXTRA;
+        }
+        j.flags = flags;
         if (policy.verification == VerificationLevel.Cryptographic) j.specHash = r.specHash;
         escrow = n * r.pricePerNode;
 
@@ -226,13 +252,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         uint8 taken = j.taken;
         if (taken >= n) revert JobMarketSlotsFull(jobId, n);
         slot = _findFreeSlot(jobId, j, nodeId, taken, n);
-        uint96 collateral = JobTerms.collateralPerNode(j.terms);
-        (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, collateral);
+        (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode);
         _slots[jobId][slot] = SlotRecord.pack(nodeId, value, flags);
         unchecked {
             j.taken = taken + 1; // taken < n <= 16
         }
-        emit SlotTaken(jobId, nodeId, slot, owner);
     }
 
     /// @dev Directed: the node's assigned slot. Open: the next slot, if the node holds none and is a member now.
@@ -244,7 +268,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         uint8 n
     ) internal view returns (uint8) {
         mapping(uint256 => uint256) storage slots = _slots[jobId];
-        if (j.directed) {
+        if (j.flags & DIRECTED != 0) {
             for (uint8 i; i < n; ++i) {
                 uint256 rec = slots[i];
                 if (rec.nodeId() == nodeId) {
@@ -263,7 +287,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
 
     /// @dev The node's slot, if it has one (directed: its assigned one, taken or not).
     function _findSlot(uint256 jobId, Job storage j, uint64 nodeId) internal view returns (bool found, uint8 slot) {
-        uint8 end = j.directed ? j.n : j.taken;
+        uint8 end = j.flags & DIRECTED != 0 ? j.n : j.taken;
         mapping(uint256 => uint256) storage slots = _slots[jobId];
         for (uint8 i; i < end; ++i) {
             uint256 rec = slots[i];
@@ -307,7 +331,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
     ) internal returns (uint8 slot, address owner, address signer) {
         uint256 flags = SlotRecord.TAKEN | SlotRecord.REVEALED;
         if (invoice != 0) {
-            _checkInvoice(invoice, j.pricePerNode);
+            _checkInvoice(invoice, JobTerms.pricePerNode(j.terms));
             flags |= SlotRecord.INVOICED;
         }
         bool found;
@@ -340,7 +364,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         if (SlotRecord.truncate(seal) != rec.value()) revert JobMarketSealMismatch(jobId, slot);
         uint256 flags = SlotRecord.TAKEN | SlotRecord.COMMITTED | SlotRecord.REVEALED;
         if (r.invoice != 0) {
-            _checkInvoice(r.invoice, j.pricePerNode);
+            _checkInvoice(r.invoice, JobTerms.pricePerNode(j.terms));
             _invoices[jobId][slot] = r.invoice;
             flags |= SlotRecord.INVOICED;
         }
@@ -404,7 +428,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         if (block.timestamp > j.commitDeadline) revert JobMarketCommitClosed(jobId, j.commitDeadline);
         Ctx memory c = _ctx(jobId, j);
         SlotInfo[] memory slots = new SlotInfo[](n);
-        bool directed = j.directed;
+        bool directed = j.flags & DIRECTED != 0;
         for (uint256 i; i < n; ++i) {
             NodeSubmission calldata ns = s.nodes[i];
             uint64 nodeId = ns.nodeId;
@@ -415,9 +439,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
                 for (uint256 k; k < i; ++k) if (slots[k].nodeId == nodeId) revert JobMarketDuplicateNode(nodeId);
                 if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
             }
-            (address owner, address signer, ) = nodeRegistry.lockCollateral(nodeId, c.collateral);
-            emit SlotTaken(jobId, nodeId, uint8(i), owner);
-            slots[i] = _verifySubmission(jobId, j, ns, signer, c.price);
+            (, address signer, ) = nodeRegistry.lockCollateral(nodeId, c.collateral);
+            slots[i] = _verifySubmission(jobId, j, ns, signer, c.price, uint8(i));
         }
         _finish(c, j, slots);
     }
@@ -427,7 +450,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         Job storage j,
         NodeSubmission calldata ns,
         address signer,
-        uint96 price
+        uint96 price,
+        uint8 slot
     ) internal returns (SlotInfo memory info) {
         Reveal calldata r = ns.reveal;
         bytes32 uriHash = keccak256(bytes(r.resultURI));
@@ -435,11 +459,16 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         _requireSignature(signer, JobMessages.commitHash(jobId, ns.nodeId, seal), ns.commitSignature, jobId, ns.nodeId);
         if (r.invoice != 0) _checkInvoice(r.invoice, price);
         if (j.level == VerificationLevel.Cryptographic) _checkReceipt(jobId, j, ns.nodeId, signer, r, uriHash);
-        emit ResultRevealed(jobId, ns.nodeId, 0xff, r.digest, r.invoice, r.resultURI);
+        emit ResultRevealed(jobId, ns.nodeId, slot, r.digest, r.invoice, r.resultURI);
         info = SlotInfo(ns.nodeId, SlotRecord.truncate(r.digest), true, r.invoice);
     }
 
     // ═════════════════════════════ internals: settlement ═════════════════════════════
+
+    /// @dev The job's payment token, reading slot 2 only when it was written.
+    function _tokenOf(Job storage j) internal view returns (address) {
+        return j.flags & EXTRA != 0 ? j.token : address(0);
+    }
 
     function _ctx(uint256 jobId, Job storage j) internal view returns (Ctx memory c) {
         bytes32 terms = j.terms;
@@ -449,16 +478,16 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
             j.strategy,
             j.level,
             JobTerms.requester(terms),
-            JobTerms.collateralPerNode(terms),
-            j.token,
-            j.pricePerNode
+            j.collateralPerNode,
+            _tokenOf(j),
+            JobTerms.pricePerNode(terms)
         );
     }
 
     /// @dev Loads the taken slots, clears per-slot storage (refunds), then settles.
     function _settleStored(uint256 jobId, Job storage j) internal {
         Ctx memory c = _ctx(jobId, j);
-        uint256 end = j.directed ? c.n : j.taken;
+        uint256 end = j.flags & DIRECTED != 0 ? c.n : j.taken;
         SlotInfo[] memory slots = new SlotInfo[](j.taken);
         uint256 k;
         mapping(uint256 => uint256) storage records = _slots[jobId];
@@ -485,10 +514,13 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
         j.status = JobStatus.Settled;
         j.revealed = 0;
         j.taken = 0;
+        j.collateralPerNode = 0;
         j.terms = 0;
-        j.token = address(0);
-        j.pricePerNode = 0;
-        if (j.specHash != 0) j.specHash = 0;
+        if (j.flags & EXTRA != 0) {
+            j.token = address(0);
+            j.runtime = 0;
+        }
+        if (c.level == VerificationLevel.Cryptographic) j.specHash = 0;
         if (reached) emit ConsensusReached(c.jobId, winner, uint8(agree));
 
         SettlementRecord memory rec;
@@ -630,19 +662,23 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, Pausable, Ree
             if (heldUntil > b.heldUntil) b.heldUntil = heldUntil;
         }
         _balances[account][token] = b;
-        emit PaymentCredited(jobId, account, token, amount, heldUntil);
+        // Held payouts are listed in JobSettled's record; only immediate credits are announced here.
+        if (heldUntil == 0) emit PaymentCredited(jobId, account, token, amount, 0);
     }
 
     function _clearJob(Job storage j, JobStatus status) internal {
         j.status = status;
+        j.collateralPerNode = 0;
         j.terms = 0;
-        j.token = address(0);
-        j.pricePerNode = 0;
-        if (j.specHash != 0) j.specHash = 0;
+        if (j.flags & EXTRA != 0) {
+            j.token = address(0);
+            j.runtime = 0;
+        }
+        if (j.level == VerificationLevel.Cryptographic) j.specHash = 0;
     }
 
     function _clearDirected(uint256 jobId, Job storage j) internal {
-        if (!j.directed) return;
+        if (j.flags & DIRECTED == 0) return;
         for (uint256 i; i < j.n; ++i) delete _slots[jobId][i];
     }
 

@@ -21,8 +21,8 @@ contract JobMarketSettlement is JobMarketBase {
             if (block.timestamp <= j.commitDeadline) revert JobMarketNotSettleable(jobId);
             // Nobody came: the requester gets the escrow back.
             address requester = JobTerms.requester(j.terms);
-            address token = j.token;
-            uint256 escrow = uint256(j.n) * j.pricePerNode;
+            address token = _tokenOf(j);
+            uint256 escrow = uint256(j.n) * JobTerms.pricePerNode(j.terms);
             _clearDirected(jobId, j);
             _clearJob(j, JobStatus.Settled);
             emit JobExpired(jobId);
@@ -46,8 +46,8 @@ contract JobMarketSettlement is JobMarketBase {
         address requester = JobTerms.requester(j.terms);
         if (msg.sender != requester) revert JobMarketNotRequester(jobId, msg.sender);
         if (j.taken != 0) revert JobMarketSlotAlreadyTaken(jobId, j.taken);
-        uint256 escrow = uint256(j.n) * j.pricePerNode;
-        address token = j.token;
+        uint256 escrow = uint256(j.n) * JobTerms.pricePerNode(j.terms);
+        address token = _tokenOf(j);
         _clearDirected(jobId, j);
         _clearJob(j, JobStatus.Cancelled);
         emit JobCancelled(jobId);

@@ -36,7 +36,9 @@ interface IJobMarketEvents {
         bytes inlineSpec,
         bytes encryptionKey
     );
-    /// @notice `nodeId` took slot `slot` of `jobId`; its collateral is locked.
+    /// @notice `nodeId` took slot `slot` of `jobId` with `takeSlot`; its collateral is locked. A commit
+    ///         (ResultCommitted), a report that takes a slot (ResultReported) and a one-transaction
+    ///         batch (ResultRevealed) take the slot too, without a separate SlotTaken.
     event SlotTaken(uint256 indexed jobId, uint64 indexed nodeId, uint8 slot, address owner);
     /// @notice A seal was committed (strict and cryptographic levels).
     event ResultCommitted(uint256 indexed jobId, uint64 indexed nodeId, uint8 slot, bytes32 seal);
@@ -71,7 +73,9 @@ interface IJobMarketEvents {
     event ConsensusReached(uint256 indexed jobId, bytes20 digest, uint8 agreeing);
     /// @notice The job is settled: every wei of escrow and collateral is credited.
     event JobSettled(uint256 indexed jobId, bool consensus, uint256 refunded, SettlementRecord record);
-    /// @notice `amount` of `token` credited to `account`; withdrawable from `heldUntil` (0 = now).
+    /// @notice `amount` of `token` credited to `account`, withdrawable now (slash shares, deposits,
+    ///         payouts when no challenge window is set). Payouts held for the challenge window are
+    ///         not announced here: JobSettled's record lists them (payees, amounts, fee, challengeEnds).
     event PaymentCredited(
         uint256 indexed jobId,
         address indexed account,
@@ -113,6 +117,7 @@ interface IJobMarketEvents {
     error JobMarketUnknownStrategy(uint8 strategy);
     error JobMarketInconsistentRedundancy(ConsensusStrategy strategy, uint256 n);
     error JobMarketStakeRequired(ConsensusStrategy strategy);
+    error JobMarketCollateralTooLarge(uint96 collateralPerNode, uint96 max);
     error JobMarketDirectedNodeCount(uint256 n, uint256 given);
     error JobMarketNotPoolMember(uint64 poolId, uint64 nodeId);
     error JobMarketDuplicateNode(uint64 nodeId);

@@ -35,17 +35,17 @@ library SlotRecord {
     }
 }
 
-/// @title The job's second word: requester and collateral while open, the settlement hash after
+/// @title The job's second word: requester and price while open, the settlement hash after
 library JobTerms {
-    function pack(address requesterAddress, uint96 collateral) internal pure returns (bytes32) {
-        return bytes32(uint256(uint160(requesterAddress)) | (uint256(collateral) << 160));
+    function pack(address requesterAddress, uint96 price) internal pure returns (bytes32) {
+        return bytes32(uint256(uint160(requesterAddress)) | (uint256(price) << 160));
     }
 
     function requester(bytes32 terms) internal pure returns (address) {
         return address(uint160(uint256(terms)));
     }
 
-    function collateralPerNode(bytes32 terms) internal pure returns (uint96) {
+    function pricePerNode(bytes32 terms) internal pure returns (uint96) {
         return uint96(uint256(terms) >> 160);
     }
 }

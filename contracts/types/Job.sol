@@ -117,12 +117,13 @@ struct Dispute {
     bool resolved;
 }
 
-/// @notice A job in storage: four slots, the first read and written by every step.
-/// @dev Slot 0: status | n | strategy | level | taken | revealed | directed | runtime |
-///      commitDeadline | revealDeadline | poolId. Slot 1 (`terms`): requester (bits 0-159) |
-///      collateralPerNode (bits 160-255) while open; the SettlementRecord hash once settled
-///      (when disputes are on). Slot 2: token | pricePerNode. Slot 3: specHash, stored only at
-///      the cryptographic level (receipts sign it).
+/// @notice A job in storage: one hot slot read and written by every step, plus at most three more.
+/// @dev Slot 0: status | n | strategy | level | taken | revealed | flags | commitDeadline |
+///      revealDeadline | poolId | collateralPerNode (uint72: at most ~4722e18 base units).
+///      Slot 1 (`terms`): requester (bits 0-159) | pricePerNode (bits 160-255) while open; the
+///      SettlementRecord hash once settled (when disputes are on). Slot 2: token | runtime, written
+///      only when not zero (an ETH job of runtime 0 leaves it empty). Slot 3: specHash, stored only
+///      at the cryptographic level (receipts sign it).
 struct Job {
     JobStatus status;
     uint8 n;
@@ -130,14 +131,14 @@ struct Job {
     VerificationLevel level;
     uint8 taken; // slots taken (at strict and above, = slots committed)
     uint8 revealed; // results revealed (strict+) or reported (basic, standard)
-    bool directed;
-    uint8 runtime;
+    uint8 flags; // bit 0: directed job; bit 1: slot 2 (token, runtime) holds something
     uint32 commitDeadline;
     uint32 revealDeadline;
     uint64 poolId;
+    uint72 collateralPerNode;
     bytes32 terms;
     address token;
-    uint96 pricePerNode;
+    uint8 runtime;
     bytes32 specHash;
 }
 
