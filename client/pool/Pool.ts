@@ -4,7 +4,7 @@
  * go through the plain actions in client/actions/pools and client/actions/market.
  * @module
  */
-import { toHex, zeroAddress, type Address, type Hex } from "viem";
+import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 
 import { getBalance } from "../actions/market/getBalance.ts";
 import { getJob } from "../actions/market/getJob.ts";
@@ -51,14 +51,39 @@ export type PoolContext = {
   readonly nodeRegistry: Address;
   readonly poolRegistry: Address;
   readonly jobMarket: Address;
-  readonly tokens: TokenRegistry;
+  /** The deployment's tokens, or how to load them (the root's `context.tokens`). */
+  readonly tokens: TokenRegistry | (() => Promise<TokenRegistry>);
   /** Turns a registry record into the root's `Node` object (default: a read-only {@link PoolNode}). */
   readonly toNode?: ((record: RegistryNode) => unknown) | undefined;
-  /** The requester's ECIES private key: outputs of cryptographic-level jobs are encrypted to its public key. */
+  /**
+   * The requester's ECIES private key: outputs of cryptographic-level jobs are encrypted to its
+   * public key. Default: derived from the wallet — keccak256 of its signature over
+   * {@link ENCRYPTION_KEY_MESSAGE} — so the same account always finds the same key.
+   */
   readonly encryptionKey?: Hex | Uint8Array | undefined;
   /** Milliseconds between event polls while handlers are registered (default 1000). */
   readonly pollingInterval?: number | undefined;
 };
+
+/** The message whose wallet signature derives the default requester encryption key. */
+export const ENCRYPTION_KEY_MESSAGE = "Sandrun requester encryption key v1";
+
+/** A pool context with its tokens loaded. */
+export type ResolvedPoolContext = Omit<PoolContext, "tokens"> & { readonly tokens: TokenRegistry };
+
+/**
+ * Loads the context's tokens when they are given as a loader.
+ * @example
+ * ```ts
+ * const ctx = await resolvePoolContext({ ...context, tokens: sandrun.context.tokens });
+ * ```
+ */
+export async function resolvePoolContext<C extends PoolContext>(
+  ctx: C,
+): Promise<Omit<C, "tokens"> & { readonly tokens: TokenRegistry }> {
+  const tokens = typeof ctx.tokens === "function" ? await ctx.tokens() : ctx.tokens;
+  return { ...ctx, tokens };
+}
 
 /** The read-only node view a pool hands out when the root gives no `toNode`. */
 export type PoolNode = {
@@ -200,13 +225,14 @@ export class Pool implements JobPoolRef {
   readonly owner: Address;
   readonly policy: PoolPolicyView;
   readonly requirements: Required<PoolRequirementsInput>;
-  readonly #ctx: PoolContext;
+  readonly #ctx: ResolvedPoolContext;
+  #encryptionKey: Hex | Uint8Array | undefined;
   readonly #hub: PoolEventHub;
   #members: RegistryNode[];
   #lastRoundRobin: bigint | undefined;
 
   private constructor(
-    ctx: PoolContext,
+    ctx: ResolvedPoolContext,
     info: {
       poolId: bigint;
       owner: Address;
@@ -217,6 +243,7 @@ export class Pool implements JobPoolRef {
     hub: PoolEventHub,
   ) {
     this.#ctx = ctx;
+    this.#encryptionKey = ctx.encryptionKey;
     this.id = info.poolId.toString();
     this.owner = info.owner;
     this.policy = Object.freeze({ ...info.policy });
@@ -235,10 +262,11 @@ export class Pool implements JobPoolRef {
    * ```
    */
   static async load(
-    ctx: PoolContext,
+    context: PoolContext,
     poolId: bigint | string,
     options: { fromBlock?: bigint } = {},
   ): Promise<Pool> {
+    const ctx = await resolvePoolContext(context);
     const id = BigInt(poolId);
     const info = await getPool(ctx.client, { poolRegistry: ctx.poolRegistry, poolId: id });
     const ids = await getMembers(ctx.client, { poolRegistry: ctx.poolRegistry, poolId: id });
@@ -394,13 +422,7 @@ export class Pool implements JobPoolRef {
     const level = this.verification;
     let encryptionKey: Hex | undefined;
     if (level === "cryptographic") {
-      if (this.#ctx.encryptionKey === undefined) {
-        throw new MissingConfigurationError(
-          "encryptionKey",
-          "cryptographic pools encrypt outputs to the requester's key: pass createSandrun({ encryptionKey })",
-        );
-      }
-      encryptionKey = toHex(encryptionPublicKey(this.#ctx.encryptionKey));
+      encryptionKey = toHex(encryptionPublicKey(await this.#requesterKey()));
     }
     // Collateral: what a dissenter or no-show loses. Strict and stronger levels, and stake-weighted
     // consensus (which weighs it), need some; a job may set its own.
@@ -429,12 +451,27 @@ export class Pool implements JobPoolRef {
     };
   }
 
+  /** The requester's decryption key: the context's, else derived from a wallet signature (cached). */
+  async #requesterKey(): Promise<Hex | Uint8Array> {
+    if (this.#encryptionKey !== undefined) return this.#encryptionKey;
+    const wallet = this.#ctx.client.walletClient;
+    if (!wallet?.account) {
+      throw new MissingConfigurationError(
+        "encryptionKey",
+        "cryptographic pools encrypt outputs to the requester's key: give one, or a wallet to derive it",
+      );
+    }
+    const signature = await wallet.signMessage({ account: wallet.account, message: ENCRYPTION_KEY_MESSAGE });
+    this.#encryptionKey = keccak256(signature);
+    return this.#encryptionKey;
+  }
+
   #execution(jobId: bigint): JobExecution {
     return new JobExecution(
       {
         client: this.#ctx.client,
         jobMarket: this.#ctx.jobMarket,
-        decryptionKey: this.#ctx.encryptionKey,
+        decryptionKey: this.#encryptionKey,
         pollingInterval: this.#ctx.pollingInterval,
       },
       jobId,

@@ -40,7 +40,7 @@ import {
   type ConsensusStrategy,
 } from "../proofs/consensus.ts";
 import { estimatePoolCost } from "./cost.ts";
-import { Pool, type PoolContext } from "./Pool.ts";
+import { Pool, resolvePoolContext, type PoolContext } from "./Pool.ts";
 
 /** What `estimate()` returns. */
 export type PoolEstimate = {
@@ -219,7 +219,7 @@ export class PoolBuilder {
   /** What the pool would cost and whether its criteria can be met; sends no transaction. */
   async estimate(): Promise<PoolEstimate> {
     const policy = this.#policy();
-    const ctx = this.#ctx;
+    const ctx = await resolvePoolContext(this.#ctx);
     const [records, block] = await Promise.all([
       ctx.loadNodes
         ? ctx.loadNodes()
