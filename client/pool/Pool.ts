@@ -536,7 +536,11 @@ export class Pool implements JobPoolRef {
     const open = new Map<bigint, Set<bigint>>();
     for (const e of events) {
       const jobId = e.args.jobId as bigint;
-      if (e.eventName === "SlotTaken") {
+      if (
+        e.eventName === "SlotTaken" ||
+        e.eventName === "ResultCommitted" ||
+        e.eventName === "ResultReported"
+      ) {
         const s = open.get(jobId) ?? new Set<bigint>();
         s.add(e.args.nodeId as bigint);
         open.set(jobId, s);
@@ -899,8 +903,8 @@ export class Pool implements JobPoolRef {
       jobId: jobId.toString(),
       consensus,
       token: record.token,
-      payments: Object.freeze(
-        events
+      payments: Object.freeze([
+        ...events
           .filter((e) => e.eventName === "PaymentCredited")
           .map((e) =>
             Object.freeze({
@@ -909,7 +913,16 @@ export class Pool implements JobPoolRef {
               heldUntil: Number(e.args.heldUntil),
             }),
           ),
-      ),
+        // Payouts held for the challenge window are only in the record (no PaymentCredited).
+        ...(record.challengeEnds === 0
+          ? []
+          : [
+              ...record.payees.map((account, i) => ({ account, amount: record.amounts[i] ?? 0n })),
+              { account: record.treasury, amount: record.fee },
+            ]
+              .filter((p) => p.amount > 0n)
+              .map((p) => Object.freeze({ ...p, heldUntil: record.challengeEnds }))),
+      ]),
       slashed: Object.freeze(
         events
           .filter((e) => e.eventName === "Slashed")

@@ -5,11 +5,11 @@
  * | --- | --- |
  * | `node-joined` | PoolRegistry `NodeJoinedPool(poolId, …)` |
  * | `node-left` | PoolRegistry `NodeLeftPool(poolId, …)` |
- * | `job-started` | JobMarket `SlotTaken`, the first of a job of this pool |
+ * | `job-started` | the first slot taken in a job of this pool (`SlotTaken`, `ResultCommitted`, `ResultReported` or `ResultRevealed`) |
  * | `job-completed` | JobMarket `JobSettled` of a job of this pool |
  * | `consensus-achieved` | JobMarket `ConsensusReached` of a job of this pool |
  * | `dispute-raised` | JobMarket `DisputeRaised` of a job of this pool |
- * | `payment-distributed` | JobMarket `PaymentCredited` of a job of this pool |
+ * | `payment-distributed` | JobMarket `PaymentCredited` of a job of this pool, and each payout the `JobSettled` record holds for the challenge window |
  *
  * Delivery: each poll reads the logs since the last block seen (`eth_getLogs`, three calls:
  * pool membership, the pool's new jobs, events of the pool's jobs), sorts them by (block, log
@@ -289,13 +289,47 @@ export class PoolEventHub {
         const o = { blockNumber: e.blockNumber, logIndex: e.logIndex, transactionHash: e.transactionHash };
         const base = { ...o, poolId: pid, jobId: jobId.toString() };
         switch (e.eventName) {
+          // A slot is taken by takeSlot (SlotTaken), a commit, a report that takes one, or a
+          // one-transaction batch (ResultRevealed): the first of them starts the job.
           case "SlotTaken":
+          case "ResultCommitted":
+          case "ResultReported":
+          case "ResultRevealed":
             if (!this.#startedJobs.has(jobId)) {
               this.#startedJobs.add(jobId);
               push(o, "job-started", Object.freeze({ ...base, nodeId: String(a.nodeId) }));
             }
             break;
-          case "JobSettled":
+          case "JobSettled": {
+            // Payouts held for the challenge window are listed in the record, not announced by
+            // PaymentCredited: deliver one payment-distributed per held payout and the held fee.
+            const r = a.record as {
+              token: Address;
+              treasury: Address;
+              fee: bigint;
+              challengeEnds: number;
+              payees: readonly Address[];
+              amounts: readonly bigint[];
+            };
+            if (Number(r.challengeEnds) !== 0) {
+              const held = r.payees.map((account, i) => ({ account, amount: r.amounts[i] ?? 0n }));
+              if (r.fee > 0n) held.push({ account: r.treasury, amount: r.fee });
+              held.forEach((h, i) => {
+                if (h.amount === 0n) return;
+                push(
+                  o,
+                  "payment-distributed",
+                  Object.freeze({
+                    ...base,
+                    account: h.account,
+                    token: r.token,
+                    amount: h.amount,
+                    heldUntil: Number(r.challengeEnds),
+                  }),
+                  `:${i}`,
+                );
+              });
+            }
             push(
               o,
               "job-completed",
@@ -307,6 +341,7 @@ export class PoolEventHub {
               }),
             );
             break;
+          }
           case "ConsensusReached":
             push(
               o,

@@ -78,16 +78,23 @@ export function aggregateMetrics(
         add(escrowed, a.token, (a.pricePerNode as bigint) * BigInt(a.n as number));
         break;
       case "SlotTaken":
+      case "ResultCommitted":
         started.add(jobId);
         break;
       case "ResultRevealed":
       case "ResultReported": {
+        started.add(jobId);
         const k = String(a.nodeId);
         resultsByNode[k] = (resultsByNode[k] ?? 0) + 1;
         break;
       }
       case "JobSettled":
         settledAt.set(jobId, e.blockNumber);
+        // Held payouts and the fee are credited too, listed in the record (no PaymentCredited).
+        if (Number(a.record.challengeEnds) !== 0) {
+          (a.record.amounts as bigint[]).forEach((v) => add(credited, a.record.token, v));
+          add(credited, a.record.token, a.record.fee as bigint);
+        }
         if (a.consensus) reached += 1;
         else noConsensus += 1;
         break;
