@@ -24,12 +24,14 @@ export interface JobClass {
   gpus: number;
   cpuCores: number;
   memoryGb: number;
-  /** Eligible node indices (capabilities only), ascending. */
+  /** Eligible node indices (capabilities only), by ascending hourly rate (ties: node index). */
   nodes: Int32Array;
   /** Float hourly rate of the class shape at each eligible node (aligned with `nodes`). */
   rateF: Float64Array;
   perJobF: Float64Array;
   minJobF: Float64Array;
+  /** The lowest perJob among the class's nodes: with the rate order, it bounds every later node's cost. */
+  minPerJobF: number;
   /** Capacity (job-seconds) of each eligible node before anything is placed. */
   capacity: Float64Array;
   /** Exact hourly rates, computed on first use (aligned with `nodes`). */
@@ -79,6 +81,7 @@ export function buildMarket(jobs: readonly ScheduleJob[], nodes: readonly Schedu
   const models = Int32Array.from(nodes, (x) => code(norm(x.gpu.model)));
   const regions = Int32Array.from(nodes, (x) => code(norm(x.region)));
 
+  const shapes = new Map<string, { rates: Float64Array; order: Int32Array }>();
   const classes: JobClass[] = [];
   const classByKey = new Map<string, number>();
   const jobClass = new Int32Array(jobs.length);
@@ -92,32 +95,61 @@ export function buildMarket(jobs: readonly ScheduleJob[], nodes: readonly Schedu
     const key = `${gpus}|${model}|${mem}|${wantCores}|${region}`;
     let ci = classByKey.get(key);
     if (ci === undefined) {
+      // Rate order lets the per-job scan stop as soon as no later node can be cheaper. Rates
+      // depend only on the resource shape, so classes differing in model or region share one sort.
+      const shapeKey = `${gpus}|${wantCores}|${mem}`;
+      let shape = shapes.get(shapeKey);
+      if (shape === undefined) {
+        const rates = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          rates[i] =
+            (gpuHour[i] as number) * gpus + (cpuHour[i] as number) * wantCores + (memHour[i] as number) * mem;
+        }
+        shape = { rates, order: argsort(rates) };
+        shapes.set(shapeKey, shape);
+      }
+      const { rates, order } = shape;
       const eligible: number[] = [];
       const wantModel = model === "" ? -1 : code(model);
       const wantRegion = region === "" ? -1 : code(region);
-      for (let i = 0; i < n; i++) {
+      for (let k = 0; k < n; k++) {
+        const i = order[k] as number;
         if ((gpuCount[i] as number) < gpus || (cores[i] as number) < wantCores || (memory[i] as number) < mem)
           continue;
         if (wantModel !== -1 && models[i] !== wantModel) continue;
         if (wantRegion !== -1 && regions[i] !== wantRegion) continue;
         eligible.push(i);
       }
-      const idx = Int32Array.from(eligible);
+      // Plain loops: TypedArray.from with a map function goes through the iterator protocol and
+      // was the largest cost of building 700 classes.
+      const len = eligible.length;
+      const idx = new Int32Array(len);
+      const rateF = new Float64Array(len);
+      const perJobF = new Float64Array(len);
+      const minJobF = new Float64Array(len);
+      const cap = new Float64Array(len);
+      let minPerJobF = Infinity;
+      for (let p = 0; p < len; p++) {
+        const i = eligible[p] as number;
+        idx[p] = i;
+        rateF[p] = rates[i] as number;
+        perJobF[p] = perJob[i] as number;
+        minJobF[p] = minJob[i] as number;
+        cap[p] = capacity[i] as number;
+        if ((perJob[i] as number) < minPerJobF) minPerJobF = perJob[i] as number;
+      }
       ci = classes.length;
       classes.push({
         gpus,
         cpuCores: wantCores,
         memoryGb: mem,
         nodes: idx,
-        rateF: Float64Array.from(
-          idx,
-          (i) =>
-            (gpuHour[i] as number) * gpus + (cpuHour[i] as number) * wantCores + (memHour[i] as number) * mem,
-        ),
-        perJobF: Float64Array.from(idx, (i) => perJob[i] as number),
-        minJobF: Float64Array.from(idx, (i) => minJob[i] as number),
-        capacity: Float64Array.from(idx, (i) => capacity[i] as number),
-        rateB: new Array(idx.length),
+        rateF,
+        perJobF,
+        minJobF,
+        minPerJobF,
+        capacity: cap,
+        rateB: new Array(len),
       });
       classByKey.set(key, ci);
     }
@@ -184,4 +216,35 @@ export function exactCost(cls: JobClass, p: number, prices: NodePrices, seconds:
  */
 export function tieWindow(c: number): number {
   return c * (1 + EPS) + 2;
+}
+
+/**
+ * Indices of `values` in ascending order of value, ties by index. Uses the native numeric sort of
+ * a typed array (no comparator callback) and a binary search per element: several times faster
+ * than sorting indices with a comparator.
+ *
+ * @example
+ * ```ts
+ * import { argsort } from "./client/pool/schedule-market.ts";
+ * argsort(Float64Array.from([3, 1, 3, 0])); // Int32Array [3, 1, 0, 2]
+ * ```
+ */
+export function argsort(values: Float64Array): Int32Array {
+  const n = values.length;
+  const sorted = values.slice().sort();
+  const used = new Int32Array(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as number;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    order[lo + (used[lo] as number)] = i;
+    used[lo] = (used[lo] as number) + 1;
+  }
+  return order;
 }

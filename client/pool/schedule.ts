@@ -115,7 +115,7 @@ function insertTop(
   p: number,
 ): number {
   if (n === size) {
-    if (c >= (costs[size - 1] as number)) return n; // ties keep the earlier (lower node index)
+    if (c >= (costs[size - 1] as number)) return n; // ties keep the earlier (lower rate, then lower node index)
     n--;
   }
   let at = n;
@@ -230,8 +230,21 @@ export function schedule(
     let gn = 0;
     let ln = 0;
     let eligible = 0;
+    let complete = true;
     const E = cls.nodes.length;
+    const perHour = d / 3600;
     for (let p = 0; p < E; p++) {
+      // Nodes come by ascending rate, so minPerJob + rate·d/3600 bounds this and every later
+      // node's cost: once it exceeds the cap, or both candidate lists are full and it exceeds
+      // their last entries, no later node can enter either list.
+      const bound = cls.minPerJobF + (cls.rateF[p] as number) * perHour;
+      if (
+        bound > hardStop ||
+        (ln === r + 1 && gn === r && bound > (lC[r] as number) && bound > (gC[r - 1] as number))
+      ) {
+        complete = bound > hardStop;
+        break;
+      }
       if ((cls.capacity[p] as number) < d) continue;
       const metered = (cls.perJobF[p] as number) + ((cls.rateF[p] as number) * d) / 3600;
       const min = cls.minJobF[p] as number;
@@ -260,7 +273,23 @@ export function schedule(
     if (ok) continue;
     failedShapes.add(shape);
     for (const p of [...(state.jobHosts[j] as number[])]) unplace(ctx, j, cls.nodes[p] as number);
-    unassigned.push({ jobId: job.id, reason: "capacity", eligible, required: r });
+    unassigned.push({
+      jobId: job.id,
+      reason: "capacity",
+      eligible: complete ? eligible : countEligible(j),
+      required: r,
+    });
+  }
+
+  /** Eligible nodes of job j: capabilities, capacity for one run, price cap. */
+  function countEligible(j: number): number {
+    const cls = clsOf(j);
+    const d = durations[j] as number;
+    let c = 0;
+    for (let p = 0; p < cls.nodes.length; p++) {
+      if ((cls.capacity[p] as number) >= d && affordable(j, p, floatCost(cls, p, d))) c++;
+    }
+    return c;
   }
 
   /** Exact sum of the r cheapest eligible nodes: floats chose them; bigint decides near-ties. */

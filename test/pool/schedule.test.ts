@@ -2,6 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 
 import { InvalidScheduleInputError, MixedPriceTokensError } from "../../client/discovery/errors.ts";
+import { argsort } from "../../client/pool/schedule-market.ts";
 import { makespan, schedule } from "../../client/pool/schedule.ts";
 import type { ScheduleJob, ScheduleNode, ScheduleResult } from "../../client/pool/schedule-types.ts";
 import {
@@ -351,6 +352,15 @@ describe("schedule", () => {
     expect(() => schedule([job], [node, usdc])).to.throw(MixedPriceTokensError);
     const r = schedule([job], [node, usdc], { token: usdc.prices.token });
     expect(r.assignments[0]?.nodeIds).to.deep.equal([2n]);
+  });
+
+  it("argsort orders indices by value, ties by index", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 40 }), (xs) => {
+        const expected = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b);
+        expect([...argsort(Float64Array.from(xs))]).to.deep.equal(expected);
+      }),
+    );
   });
 
   it("computes makespan by packing longest jobs first onto slots", () => {
