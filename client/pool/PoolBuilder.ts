@@ -5,6 +5,10 @@
  * the best-ranked matching nodes or throws {@link CriteriaUnmetError} naming the criterion that
  * could not be met and how close the registry came.
  *
+ * Policy defaults: `majority-rule`; redundancy the strategy's natural n (1 for fastest-wins, 5
+ * for 3-of-5, else 3) — except when neither consensus nor redundancy is named, where it is
+ * min(3, minNodes) so a one-node discovery makes a one-node pool; verification `standard`.
+ *
  * How many nodes `join()` takes: `maxNodes` when given, else `max(minNodes, redundancy)`
  * (minNodes defaults to 1): the smallest pool that meets the criteria and can run a job at the
  * chosen redundancy. It needs at least `max(minNodes, redundancy)` matching nodes.
@@ -199,7 +203,12 @@ export class PoolBuilder {
 
   #policy(): { consensus: ConsensusStrategy; redundancy: number; verification: VerificationLevel } {
     const consensus = this.#s.consensus ?? "majority-rule";
-    const redundancy = this.#s.redundancy ?? naturalRedundancy(consensus);
+    // Neither consensus nor redundancy named: majority-rule over min(3, minNodes) nodes, so the
+    // design's `discover({ minNodes: 1 })` asks for one node, not three.
+    const unnamed = this.#s.consensus === undefined && this.#s.redundancy === undefined;
+    const redundancy =
+      this.#s.redundancy ??
+      (unnamed ? Math.min(3, Math.max(1, this.#s.criteria?.minNodes ?? 1)) : naturalRedundancy(consensus));
     const issues = checkRedundancy(consensus, redundancy);
     if (issues.length > 0) throw new ValidationError("Pool", issues);
     return { consensus, redundancy, verification: this.#s.verification ?? "standard" };
