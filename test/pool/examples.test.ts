@@ -31,3 +31,30 @@ describe("High-Reliability Pool (scripts/examples)", () => {
     for (const r of reliablePool.records) expect(r.reputationPpm).to.be.at.least(950_000);
   });
 });
+
+import { main as costOptimized } from "../../scripts/examples/cost-optimized-pool.ts";
+import { main as specialized } from "../../scripts/examples/specialized-hardware-pool.ts";
+
+describe("Cost-Optimized and Specialized Hardware Pools (scripts/examples)", () => {
+  it("Cost-Optimized: spot pricing under 0.3 picks the budget node; schedule prices three jobs exactly", async () => {
+    const { budgetPool, schedule } = await costOptimized();
+    expect(budgetPool.consensus).to.equal("fastest-wins");
+    expect(budgetPool.records).to.have.length(1);
+    expect(budgetPool.records[0]!.capabilities.gpu.count).to.equal(4);
+    expect(schedule.assignments).to.have.length(3);
+    expect(schedule.unassigned).to.have.length(0);
+    // each job: one GPU for 10 minutes at 0.01 ETH per GPU-hour, rounded up to the wei
+    const perJob = (10n ** 16n * 600n + 3599n) / 3600n;
+    expect(schedule.totalCost).to.equal(3n * perJob);
+    expect(schedule.totalCostFormatted).to.equal("0.005000000000000001");
+    expect(schedule.tokenSymbol).to.equal("ETH");
+    expect(schedule.makespan).to.equal(3 * 600);
+  });
+
+  it("Specialized Hardware: only the node meeting every requirement is chosen", async () => {
+    const { specializedPool, matchId } = await specialized();
+    expect(specializedPool.records.map((r) => r.id.toString())).to.deep.equal([matchId]);
+    expect(specializedPool.requirements.region).to.equal("us-east-1");
+    expect(specializedPool.requirements.minBandwidthMbps).to.equal(10000);
+  });
+});
