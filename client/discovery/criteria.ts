@@ -3,7 +3,7 @@
  * Every parser returns an exact integer in the index's units or throws InvalidCriteriaError.
  */
 import { InvalidCriteriaError } from "./errors.ts";
-import type { Size } from "./types.ts";
+import type { CapabilitiesLike, CapabilityRequirement, Size } from "./types.ts";
 
 /** GB per unit. Decimal units (storage and GPU vendors quote decimal): 1 TB = 1000 GB. */
 const UNIT_MB_PER: Record<string, bigint> = {
@@ -151,4 +151,64 @@ export function normalizeName(name: string): string {
 export function computeCapabilityTenths(value: number, criterion: string): number {
   parseNonNegative(value, criterion);
   return Math.ceil(Number((value * 10).toFixed(6)));
+}
+
+/**
+ * Reads a node's declared capabilities (the design's `NodeCapabilities`) as "at least this":
+ * the same GPU model, interconnect, CPU architecture, memory and storage type; at least the
+ * GPU count and memory, compute capability, cores, threads, frequency, memory size and speed,
+ * storage capacity and IOPS, bandwidth; at most the latency. Undefined fields add no requirement.
+ *
+ * @example
+ * ```ts
+ * import { capabilityRequirements } from "./client/discovery/criteria.ts";
+ * capabilityRequirements({ gpu: { type: "a100", memory: "80GB", count: 8 } });
+ * // [{ type: "gpu", specs: { type: "a100", memory: "80GB", count: 8 } }]
+ * ```
+ */
+export function capabilityRequirements(caps: CapabilitiesLike): CapabilityRequirement[] {
+  const out: CapabilityRequirement[] = [];
+  const defined = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  if (caps.gpu) {
+    const g = caps.gpu;
+    out.push({
+      type: "gpu",
+      specs: defined({
+        type: g.type,
+        memory: g.memory,
+        count: g.count,
+        computeCapability: g.computeCapability,
+        interconnect: g.interconnect,
+      }),
+    });
+  }
+  if (caps.cpu) {
+    const c = caps.cpu;
+    out.push({
+      type: "cpu",
+      specs: defined({
+        architecture: c.architecture,
+        cores: c.cores,
+        threads: c.threads,
+        frequency: c.frequency,
+      }),
+    });
+  }
+  if (caps.memory)
+    out.push({
+      type: "memory",
+      specs: defined({ total: caps.memory.total, type: caps.memory.type, speed: caps.memory.speed }),
+    });
+  if (caps.storage)
+    out.push({
+      type: "storage",
+      specs: defined({ type: caps.storage.type, capacity: caps.storage.capacity, iops: caps.storage.iops }),
+    });
+  if (caps.network)
+    out.push({
+      type: "network",
+      specs: defined({ bandwidth: caps.network.bandwidth, latency: caps.network.latency }),
+    });
+  return out;
 }

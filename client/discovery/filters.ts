@@ -23,6 +23,7 @@ import type { Address } from "viem";
 
 import { priceUnder } from "../pool/cost.ts";
 import {
+  capabilityRequirements,
   computeCapabilityTenths,
   normalizeName,
   parseCount,
@@ -222,7 +223,13 @@ export function compileQuery(query: Query, options: QueryOptions): CompiledQuery
   }
 
   // --- capabilities (Specialized Hardware pattern): one predicate per given spec field
-  (c.capabilities ?? []).forEach((cap, i) => {
+  const capabilityList =
+    c.capabilities === undefined
+      ? []
+      : Array.isArray(c.capabilities)
+        ? c.capabilities
+        : capabilityRequirements(c.capabilities);
+  capabilityList.forEach((cap, i) => {
     const p = `capabilities[${i}]`;
     switch (cap.type) {
       case "gpu": {

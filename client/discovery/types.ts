@@ -192,6 +192,27 @@ export type CapabilityRequirement =
   | { type: "network"; specs: { bandwidth?: number; latency?: number } };
 
 /**
+ * The design's `NodeCapabilities` shape (what `NodeBuilder.capabilities` takes and `Node.capabilities`
+ * holds), accepted as a discovery requirement.
+ *
+ * @example
+ * ```ts
+ * import type { CapabilitiesLike } from "./client/discovery/types.ts";
+ * const caps: CapabilitiesLike = { gpu: { type: "a100", memory: "80GB", count: 8, interconnect: "nvlink" },
+ *   network: { bandwidth: 25000, latency: 1 } };
+ * ```
+ */
+export interface CapabilitiesLike {
+  gpu?:
+    | { type: string; memory?: Size; count?: number; computeCapability?: number; interconnect?: Interconnect }
+    | undefined;
+  cpu?: { architecture?: CpuArchitecture; cores?: number; threads?: number; frequency?: number } | undefined;
+  memory?: { total?: Size; type?: MemoryType; speed?: number } | undefined;
+  storage?: { type?: StorageType; capacity?: Size; iops?: number } | undefined;
+  network?: { bandwidth?: number; latency?: number } | undefined;
+}
+
+/**
  * How a price cap is read: see client/pool/cost.ts for the exact definitions.
  *
  * @example
@@ -215,7 +236,12 @@ export interface DiscoveryCriteria {
   minNodes?: number;
   maxNodes?: number;
   regions?: string[];
-  capabilities?: CapabilityRequirement[];
+  /**
+   * A list of requirements (the Specialized Hardware pattern), or a node's declared capabilities in
+   * the design's `NodeCapabilities` shape (the High-Reliability pattern's replacement search:
+   * `capabilities: lostNode.capabilities`), read as "at least this": see `capabilityRequirements`.
+   */
+  capabilities?: CapabilityRequirement[] | CapabilitiesLike;
   /** Minimum reputation score, 0..1. */
   reputation?: number;
   /** Maximum latency, ms. */

@@ -301,3 +301,26 @@ describe("discovery filters", () => {
     }
   });
 });
+
+describe("discovery filters: capabilities given as a node's declared capabilities", () => {
+  it("reads them as 'at least this' (the High-Reliability pattern's replacement search)", () => {
+    const lost = {
+      gpu: { type: "h100", memory: "80GB", count: 4, interconnect: "nvlink" as const },
+      cpu: { cores: 32, threads: 64, frequency: 3000 },
+      memory: { total: 512, type: "ddr5" as const, speed: 4800 },
+      storage: { type: "nvme" as const, capacity: 8000, iops: 1_000_000 },
+      network: { bandwidth: 25_000, latency: 5 },
+    };
+    const q = compileQuery({ criteria: { minNodes: 1, capabilities: lost } }, options);
+    expect(failedFilters(q, makeNode(1))).to.deep.equal([]);
+    expect(
+      failedFilters(q, makeNode(2, { capabilities: { gpu: { count: 8 }, network: { latencyMs: 1 } } })),
+    ).to.deep.equal([]);
+    expect(failedFilters(q, makeNode(3, { capabilities: { gpu: { count: 2 } } }))).to.deep.equal([
+      "capabilities[0].gpu.count",
+    ]);
+    expect(failedFilters(q, makeNode(4, { capabilities: { network: { latencyMs: 6 } } }))).to.deep.equal([
+      "capabilities[4].network.latency",
+    ]);
+  });
+});
