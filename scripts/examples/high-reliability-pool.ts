@@ -33,7 +33,7 @@ export async function main() {
   ]);
 
   // A track record: 19 completed single-node jobs per node, each reported by the node's owner.
-  const market = await viem.getContractAt("JobMarket", deployment.jobMarket.address, { client: { wallet: operator } });
+  const market = await viem.getContractAt("JobMarket", deployment.jobMarket.address, { client: { wallet: operator! } });
   const digest = keccak256(toBytes("ok"));
   for (const id of ids.slice(0, 6)) {
     const solo = await sandrun.pool().nodes([id]).consensus("fastest-wins").join();
