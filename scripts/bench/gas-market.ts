@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { network } from "hardhat";
 import type { Hash } from "viem";
 
-import { L, S, deployMarket, nodeSteps, type Market, type TestNode } from "../../test/market/fixture.ts";
+import { L, S, deployMarket, nodeSteps, type Market, type TestNode, at } from "../../test/market/fixture.ts";
 
 const { values } = parseArgs({
   options: { out: { type: "string" }, tiny: { type: "boolean", default: false } },
@@ -37,14 +37,20 @@ async function postGas(poolId: bigint, n: bigint): Promise<{ jobId: bigint; gas:
 }
 
 const gas: Record<string, number> = {};
-const ops: Record<string, number[]> = { post: [], takeSlot: [], commit: [], reveal: [], report: [] };
+const ops = {
+  post: [] as number[],
+  takeSlot: [] as number[],
+  commit: [] as number[],
+  reveal: [] as number[],
+  report: [] as number[],
+};
 
 async function standardReports(poolId: bigint, nodes: TestNode[]) {
   const { jobId, gas: post } = await postGas(poolId, BigInt(nodes.length));
   ops.post.push(post);
   let total = post;
   for (let i = 0; i < nodes.length; i++) {
-    const g = await gasOf(steps.report(nodes[i], jobId, "good"));
+    const g = await gasOf(steps.report(at(nodes, i), jobId, "good"));
     if (i < nodes.length - 1) ops.report.push(g);
     total += g;
   }
@@ -60,7 +66,7 @@ async function standardTakeThenReport(poolId: bigint, nodes: TestNode[]) {
     ops.takeSlot.push(g);
     total += g;
   }
-  for (let i = 0; i < nodes.length; i++) total += await gasOf(steps.report(nodes[i], jobId, "good"));
+  for (let i = 0; i < nodes.length; i++) total += await gasOf(steps.report(at(nodes, i), jobId, "good"));
   return total;
 }
 
@@ -69,12 +75,12 @@ async function strictNodeSent(poolId: bigint, nodes: TestNode[]) {
   let total = post;
   const rs = nodes.map(() => f.revealOf("good"));
   for (let i = 0; i < nodes.length; i++) {
-    const g = await gasOf(steps.commit(nodes[i], jobId, rs[i]));
+    const g = await gasOf(steps.commit(at(nodes, i), jobId, at(rs, i)));
     ops.commit.push(g);
     total += g;
   }
   for (let i = 0; i < nodes.length; i++) {
-    const g = await gasOf(steps.reveal(nodes[i], jobId, i, rs[i]));
+    const g = await gasOf(steps.reveal(at(nodes, i), jobId, i, at(rs, i)));
     if (i < nodes.length - 1) ops.reveal.push(g);
     total += g;
   }
@@ -127,7 +133,7 @@ async function batch20(): Promise<[number, number]> {
   const requester = await f.asWallet(f.requester);
   const reqs = Array.from({ length: 20 }, () => f.request(strictPool));
   const postGasTotal = await gasOf(
-    requester.write.postJobs([reqs], { value: 20n * 3n * reqs[0].pricePerNode }),
+    requester.write.postJobs([reqs], { value: 20n * 3n * at(reqs, 0).pricePerNode }),
   );
   const last = await f.market.read.lastJobId();
   const subs = [];
@@ -151,18 +157,18 @@ async function batch20(): Promise<[number, number]> {
 {
   const { jobId } = await postGas(strictPool, 3n);
   const rs = three.map(() => f.revealOf("good"));
-  for (let i = 0; i < 3; i++) await steps.commit(three[i], jobId, rs[i]);
-  for (let i = 0; i < 2; i++) await steps.reveal(three[i], jobId, i, rs[i]);
+  for (let i = 0; i < 3; i++) await steps.commit(at(three, i), jobId, at(rs, i));
+  for (let i = 0; i < 2; i++) await steps.reveal(at(three, i), jobId, i, at(rs, i));
   await f.networkHelpers.time.increase(7201);
   gas.settle = await gasOf((await f.asWallet(f.other)).write.settle([jobId]));
 }
 {
   await f.networkHelpers.time.increase(2 * 24 * 3600);
   gas.withdraw = await gasOf(
-    (await steps.asNode(three[0])).write.withdraw(["0x0000000000000000000000000000000000000000"]),
+    (await steps.asNode(at(three, 0))).write.withdraw(["0x0000000000000000000000000000000000000000"]),
   );
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 for (const [op, xs] of Object.entries(ops)) gas[op] = median(xs);
 
 mkdirSync(outDir, { recursive: true });

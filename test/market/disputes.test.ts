@@ -19,6 +19,7 @@ import {
   S,
   deployMarket,
   nodeSteps,
+  at,
 } from "./fixture.ts";
 
 const NET = PRICE - (PRICE * FEE_BPS) / 10_000n;
@@ -29,10 +30,10 @@ async function settledJob() {
   const steps = nodeSteps(f);
   const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
   const jobId = await f.post(f.request(pool), 3n);
-  await steps.report(f.nodes[0], jobId, "a");
-  await steps.report(f.nodes[1], jobId, "a");
-  await steps.report(f.nodes[2], jobId, "b");
-  const [settled] = await f.market.getEvents.JobSettled({ jobId });
+  await steps.report(f.node(0), jobId, "a");
+  await steps.report(f.node(1), jobId, "a");
+  await steps.report(f.node(2), jobId, "b");
+  const settled = at(await f.market.getEvents.JobSettled({ jobId }), 0);
   const record = settled.args.record!;
   return { f, steps, jobId, record };
 }
@@ -68,7 +69,7 @@ describe("JobMarket disputes", () => {
     );
     // The hold outlives the challenge window while the dispute is open.
     await f.networkHelpers.time.increase(CHALLENGE + 1);
-    assert.equal(await f.market.read.balanceOf([f.nodes[0].owner.account.address, ETH]), 0n);
+    assert.equal(await f.market.read.balanceOf([f.node(0).owner.account.address, ETH]), 0n);
     // Only the dispute's arbiter rules; the SimpleArbiter only through its owner (or committee).
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       req.write.rule([jobId, false, record]),
@@ -98,8 +99,8 @@ describe("JobMarket disputes", () => {
       before + 2n * NET + 2n * FEE + 2n * COLLATERAL + DISPUTE_DEPOSIT,
     );
     for (const i of [0, 1]) {
-      assert.equal(await f.market.read.balanceOf([f.nodes[i].owner.account.address, ETH]), 0n);
-      assert.equal((await f.registry.read.bondInfo([f.nodes[i].id])).bond, BOND - COLLATERAL);
+      assert.equal(await f.market.read.balanceOf([f.node(i).owner.account.address, ETH]), 0n);
+      assert.equal((await f.registry.read.bondInfo([f.node(i).id])).bond, BOND - COLLATERAL);
     }
     assert.equal(await f.market.read.balanceOf([f.treasury.account.address, ETH]), 0n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
@@ -115,7 +116,7 @@ describe("JobMarket disputes", () => {
     await f.arbiter.write.setMember([f.other.account.address, true]);
     // A participant (the dissenting node's owner) disputes.
     const dissenter = await f.viem.getContractAt("JobMarket", f.market.address, {
-      client: { wallet: f.nodes[2].owner },
+      client: { wallet: f.node(2).owner },
     });
     await dissenter.write.raiseDispute([jobId, record, "ipfs://e"], { value: DISPUTE_DEPOSIT });
     const member = await f.viem.getContractAt("SimpleArbiter", f.arbiter.address, {
@@ -124,9 +125,9 @@ describe("JobMarket disputes", () => {
     await member.write.vote([f.market.address, jobId, true, record]);
     assert.equal((await f.market.read.disputeOf([jobId])).resolved, true);
     const half = DISPUTE_DEPOSIT / 2n;
-    assert.equal(await f.market.read.balanceOf([f.nodes[0].owner.account.address, ETH]), half);
+    assert.equal(await f.market.read.balanceOf([f.node(0).owner.account.address, ETH]), half);
     await f.networkHelpers.time.increase(DISPUTE_PERIOD + 1);
-    assert.equal(await f.market.read.balanceOf([f.nodes[1].owner.account.address, ETH]), NET + half);
+    assert.equal(await f.market.read.balanceOf([f.node(1).owner.account.address, ETH]), NET + half);
   });
 
   it("an unruled dispute defaults to uphold after its deadline, deposit back to the disputer; late disputes refused", async () => {
@@ -154,7 +155,7 @@ describe("JobMarket disputes", () => {
       true,
     ]);
     assert.equal(await f.market.read.balanceOf([f.requester.account.address, ETH]), PRICE + DISPUTE_DEPOSIT);
-    assert.equal(await f.market.read.balanceOf([f.nodes[0].owner.account.address, ETH]), NET);
+    assert.equal(await f.market.read.balanceOf([f.node(0).owner.account.address, ETH]), NET);
     // A second job: disputes after the challenge window are refused.
     const { f: g, jobId: j2, record: r2 } = await settledJob();
     await g.networkHelpers.time.increase(CHALLENGE + 1);

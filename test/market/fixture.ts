@@ -82,6 +82,13 @@ export interface RevealInput {
   receiptSignature: Hex;
 }
 
+/** `xs[i]`, or a thrown error naming the index (tests index fixed arrays; a miss is a test bug). */
+export function at<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`no element ${i} (length ${xs.length})`);
+  return x;
+}
+
 /** A deterministic 32-byte digest for a label ("good", "bad"). */
 export function digestOf(label: string): Hex {
   return keccak256(stringToHex(label));
@@ -95,7 +102,12 @@ export async function deployMarket(
 ) {
   const { viem, ignition } = connection;
   const wallets = await viem.getWalletClients();
-  const [admin, requester, treasury, carrier, other, ...nodeOwners] = wallets;
+  const admin = at(wallets, 0);
+  const requester = at(wallets, 1);
+  const treasury = at(wallets, 2);
+  const carrier = at(wallets, 3);
+  const other = at(wallets, 4);
+  const nodeOwners = wallets.slice(5);
   const deployed = await ignition.deploy(SandrunModule, {
     parameters: {
       Sandrun: {
@@ -118,7 +130,7 @@ export async function deployMarket(
 
   const nodes: TestNode[] = [];
   for (let i = 0; i < nodeCount; i++) {
-    const owner = nodeOwners[i];
+    const owner = at(nodeOwners, i);
     const signer = privateKeyToAccount(generatePrivateKey());
     const reg = await viem.getContractAt("NodeRegistry", registry.address, { client: { wallet: owner } });
     await reg.write.register(
@@ -273,8 +285,14 @@ export async function deployMarket(
     });
   }
 
+  /** Node `i` (0-based) of the fixture. */
+  function node(i: number): TestNode {
+    return at(nodes, i);
+  }
+
   return {
     ...connection,
+    node,
     registry,
     pools,
     market,

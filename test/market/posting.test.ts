@@ -7,7 +7,7 @@ import { describe, it } from "mocha";
 import assert from "node:assert/strict";
 import { network } from "hardhat";
 import { encodeFunctionData, parseEther, zeroAddress } from "viem";
-import { COLLATERAL, ETH, L, PRICE, S, deployMarket, nodeSteps } from "./fixture.ts";
+import { COLLATERAL, ETH, L, PRICE, S, deployMarket, nodeSteps, at } from "./fixture.ts";
 
 async function fresh(nodeCount = 4) {
   return await deployMarket(await network.create(), nodeCount);
@@ -59,29 +59,29 @@ describe("JobMarket posting and payments", () => {
       f.other.account.address,
     ]);
     // Directed: exactly n distinct members of the pool.
-    const ids = f.nodes.map((n) => n.id);
-    await expectErr({ nodes: [ids[0], ids[1]] }, "JobMarketDirectedNodeCount", [3n, 2n], 3n * PRICE);
-    await expectErr({ nodes: [ids[0], ids[1], ids[1]] }, "JobMarketDuplicateNode", [ids[1]], 3n * PRICE);
-    await expectErr({ nodes: [ids[0], ids[1], 99n] }, "JobMarketNotPoolMember", [pool, 99n], 3n * PRICE);
+    const [id0, id1] = [f.node(0).id, f.node(1).id];
+    await expectErr({ nodes: [id0, id1] }, "JobMarketDirectedNodeCount", [3n, 2n], 3n * PRICE);
+    await expectErr({ nodes: [id0, id1, id1] }, "JobMarketDuplicateNode", [id1], 3n * PRICE);
+    await expectErr({ nodes: [id0, id1, 99n] }, "JobMarketNotPoolMember", [pool, 99n], 3n * PRICE);
   });
 
   it("directed jobs: only the named nodes take slots; membership changes do not disturb them", async () => {
     const f = await fresh(4);
     const steps = nodeSteps(f);
     const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
-    const named = [f.nodes[0], f.nodes[1], f.nodes[2]];
+    const named = [f.node(0), f.node(1), f.node(2)];
     const jobId = await f.post(f.request(pool, { nodes: named.map((n) => n.id) }), 3n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      steps.report(f.nodes[3], jobId, "a"),
+      steps.report(f.node(3), jobId, "a"),
       f.market,
       "JobMarketNotAssigned",
-      [jobId, f.nodes[3].id],
+      [jobId, f.node(3).id],
     );
     // Node 0 leaves the pool after posting: it still serves the job it was named for.
     const pr = await f.viem.getContractAt("PoolRegistry", f.pools.address, {
-      client: { wallet: f.nodes[0].owner },
+      client: { wallet: f.node(0).owner },
     });
-    await pr.write.leavePool([pool, f.nodes[0].id]);
+    await pr.write.leavePool([pool, f.node(0).id]);
     for (const n of named) await steps.report(n, jobId, "a");
     assert.equal((await f.market.read.job([jobId])).status, 2);
   });
@@ -92,35 +92,35 @@ describe("JobMarket posting and payments", () => {
     const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes.slice(0, 3));
     const jobId = await f.post(f.request(pool), 3n);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      steps.report(f.nodes[3], jobId, "a"),
+      steps.report(f.node(3), jobId, "a"),
       f.market,
       "JobMarketNotPoolMember",
-      [pool, f.nodes[3].id],
+      [pool, f.node(3).id],
     );
-    const n0 = await steps.asNode(f.nodes[0]);
-    await n0.write.takeSlot([jobId, f.nodes[0].id]);
+    const n0 = await steps.asNode(f.node(0));
+    await n0.write.takeSlot([jobId, f.node(0).id]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      n0.write.takeSlot([jobId, f.nodes[0].id]),
+      n0.write.takeSlot([jobId, f.node(0).id]),
       f.market,
       "JobMarketAlreadyTaken",
-      [jobId, f.nodes[0].id],
+      [jobId, f.node(0).id],
     );
     // Someone else's account cannot act for the node.
     const stranger = await f.asWallet(f.other);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      stranger.write.takeSlot([jobId, f.nodes[1].id]),
+      stranger.write.takeSlot([jobId, f.node(1).id]),
       f.market,
       "JobMarketNotNodeAccount",
-      [f.nodes[1].id, f.other.account.address],
+      [f.node(1).id, f.other.account.address],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      stranger.write.commit([jobId, f.nodes[1].id, `0x${"11".repeat(32)}`]),
+      stranger.write.commit([jobId, f.node(1).id, `0x${"11".repeat(32)}`]),
       f.market,
       "JobMarketWrongLevel",
       [jobId, L.Standard],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      steps.report(f.nodes[1], jobId, "a", PRICE + 1n),
+      steps.report(f.node(1), jobId, "a", PRICE + 1n),
       f.market,
       "JobMarketInvoiceTooHigh",
       [PRICE + 1n, PRICE],
@@ -136,9 +136,10 @@ describe("JobMarket posting and payments", () => {
     await f.market.write.setTokenAllowed([fot.address, true]);
     const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
     const price = 1_000_000n;
-    for (const t of [token, fot]) {
+    for (const address of [token.address, fot.address]) {
+      const t = await f.viem.getContractAt("MockERC20", address);
       await t.write.mint([f.requester.account.address, 100n * price]);
-      const asReq = await f.viem.getContractAt("MockERC20", t.address, { client: { wallet: f.requester } });
+      const asReq = await f.viem.getContractAt("MockERC20", address, { client: { wallet: f.requester } });
       await asReq.write.approve([f.market.address, 100n * price]);
     }
     const m = await f.asWallet(f.requester);
@@ -151,17 +152,17 @@ describe("JobMarket posting and payments", () => {
     await m.write.postJob([f.request(pool, { token: token.address, pricePerNode: price })]);
     const jobId = await f.market.read.lastJobId();
     assert.equal(await token.read.balanceOf([f.market.address]), 3n * price);
-    await steps.report(f.nodes[0], jobId, "a");
-    await steps.report(f.nodes[1], jobId, "a", price / 4n);
-    await steps.report(f.nodes[2], jobId, "b");
+    await steps.report(f.node(0), jobId, "a");
+    await steps.report(f.node(1), jobId, "a", price / 4n);
+    await steps.report(f.node(2), jobId, "b");
     // Requester's refund is immediate and in the token.
     assert.equal(
       await f.market.read.balanceOf([f.requester.account.address, token.address]),
       price + (3n * price) / 4n,
     );
     await f.networkHelpers.time.increase(24 * 3600 + 1);
-    await (await steps.asNode(f.nodes[0])).write.withdraw([token.address]);
-    assert.equal(await token.read.balanceOf([f.nodes[0].owner.account.address]), price - price / 100n);
+    await (await steps.asNode(f.node(0))).write.withdraw([token.address]);
+    assert.equal(await token.read.balanceOf([f.node(0).owner.account.address]), price - price / 100n);
   });
 
   it("postJobs posts many jobs in one transaction; msg.value must match the ETH escrows", async () => {
@@ -201,7 +202,7 @@ describe("JobMarket posting and payments", () => {
       [j1, 3],
     );
     const j2 = await f.post(f.request(pool), 3n);
-    await (await steps.asNode(f.nodes[0])).write.takeSlot([j2, f.nodes[0].id]);
+    await (await steps.asNode(f.node(0))).write.takeSlot([j2, f.node(0).id]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       m.write.cancel([j2]),
       f.market,
@@ -225,7 +226,7 @@ describe("JobMarket posting and payments", () => {
     // j2: one node took a slot and never reported (standard: a no-show loses its collateral).
     await f.networkHelpers.time.increase(3601);
     await (await f.asWallet(f.other)).write.settle([j2]);
-    assert.equal((await f.registry.read.bondInfo([f.nodes[0].id])).locked, 0n);
+    assert.equal((await f.registry.read.bondInfo([f.node(0).id])).locked, 0n);
     assert.equal(
       await f.market.read.balanceOf([f.requester.account.address, ETH]),
       3n * PRICE + 3n * PRICE + 3n * PRICE + COLLATERAL,
@@ -253,7 +254,7 @@ describe("JobMarket posting and payments", () => {
     for (const n of f.nodes) await steps.report(n, jobId, "a");
     assert.equal((await f.market.read.job([jobId])).status, 2);
     await f.networkHelpers.time.increase(24 * 3600 + 1);
-    await (await steps.asNode(f.nodes[0])).write.withdraw([ETH]);
+    await (await steps.asNode(f.node(0))).write.withdraw([ETH]);
     await f.market.write.unpause();
     await m.write.postJob([f.request(pool)], { value: 3n * PRICE });
   });
@@ -280,20 +281,20 @@ describe("JobMarket posting and payments", () => {
       ]);
     }
     const withdrawData = encodeFunctionData({ abi: f.market.abi, functionName: "withdraw", args: [ETH] });
-    await actors[0].write.setMode([1, zeroAddress, "0x"]);
+    await at(actors, 0).write.setMode([1, zeroAddress, "0x"]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      actors[0].write.execute([f.market.address, 0n, withdrawData]),
+      at(actors, 0).write.execute([f.market.address, 0n, withdrawData]),
       f.market,
       "JobMarketEthTransferFailed",
-      [actors[0].address, 3n * PRICE],
+      [at(actors, 0).address, 3n * PRICE],
     );
-    await actors[1].write.setMode([2, f.market.address, withdrawData]);
-    await actors[1].write.execute([f.market.address, 0n, withdrawData]);
-    assert.equal(await actors[1].read.reentered(), true);
-    assert.equal(await actors[1].read.reentrySucceeded(), false);
-    assert.equal(await f.publicClient.getBalance({ address: actors[1].address }), 3n * PRICE);
+    await at(actors, 1).write.setMode([2, f.market.address, withdrawData]);
+    await at(actors, 1).write.execute([f.market.address, 0n, withdrawData]);
+    assert.equal(await at(actors, 1).read.reentered(), true);
+    assert.equal(await at(actors, 1).read.reentrySucceeded(), false);
+    assert.equal(await f.publicClient.getBalance({ address: at(actors, 1).address }), 3n * PRICE);
     // The reverting receiver's balance is intact and the market still holds it.
-    assert.equal(await f.market.read.balanceOf([actors[0].address, ETH]), 3n * PRICE);
+    assert.equal(await f.market.read.balanceOf([at(actors, 0).address, ETH]), 3n * PRICE);
     assert.equal(await f.publicClient.getBalance({ address: f.market.address }), 3n * PRICE);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       (await f.asWallet(f.other)).write.withdraw([ETH]),

@@ -7,7 +7,7 @@ import { describe, it } from "mocha";
 import assert from "node:assert/strict";
 import { network } from "hardhat";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { BOND, COLLATERAL, L, S, deployMarket, digestOf, type Market, type TestNode } from "./fixture.ts";
+import { BOND, COLLATERAL, L, S, deployMarket, digestOf, type Market, type TestNode, at } from "./fixture.ts";
 
 async function fresh(nodeCount = 4) {
   return await deployMarket(await network.create(), nodeCount);
@@ -42,15 +42,15 @@ describe("JobMarket signed messages and batches", () => {
     const jobs = [await f.post(f.request(pool), 3n), await f.post(f.request(pool), 3n)];
     const subs = [];
     for (const jobId of jobs) {
-      const labels = jobId === jobs[0] ? ["a", "a", "a"] : ["a", "b", "a"];
+      const labels = jobId === at(jobs, 0) ? ["a", "a", "a"] : ["a", "b", "a"];
       const nodes = [];
-      for (let i = 0; i < 3; i++) nodes.push(await submission(f, jobId, f.nodes[i], labels[i]));
+      for (let i = 0; i < 3; i++) nodes.push(await submission(f, jobId, f.node(i), at(labels, i)));
       subs.push({ jobId, nodes });
     }
     await (await f.asWallet(f.carrier)).write.submitBatch([subs]);
     for (const jobId of jobs) assert.equal((await f.market.read.job([jobId])).status, 2);
     // The dissenter of the second job lost its collateral.
-    assert.equal((await f.registry.read.bondInfo([f.nodes[1].id])).bond, BOND - COLLATERAL);
+    assert.equal((await f.registry.read.bondInfo([f.node(1).id])).bond, BOND - COLLATERAL);
     for (const n of f.nodes) assert.equal((await f.registry.read.bondInfo([n.id])).locked, 0n);
   });
 
@@ -60,24 +60,24 @@ describe("JobMarket signed messages and batches", () => {
     const jobId = await f.post(f.request(pool), 3n);
     const carrier = await f.asWallet(f.carrier);
     const good = [];
-    for (let i = 0; i < 3; i++) good.push(await submission(f, jobId, f.nodes[i], "a"));
+    for (let i = 0; i < 3; i++) good.push(await submission(f, jobId, f.node(i), "a"));
     const stranger = privateKeyToAccount(generatePrivateKey());
     const wrongKey = {
-      ...good[2],
+      ...at(good, 2),
       commitSignature: await f.signCommit(
-        f.nodes[2],
+        f.node(2),
         jobId,
-        f.seal(jobId, f.nodes[2].id, good[2].reveal),
+        f.seal(jobId, f.node(2).id, at(good, 2).reveal),
         stranger,
       ),
     };
     const otherChain = {
-      ...good[2],
+      ...at(good, 2),
       commitSignature: await f.signCommit(
-        f.nodes[2],
+        f.node(2),
         jobId,
-        f.seal(jobId, f.nodes[2].id, good[2].reveal),
-        f.nodes[2].signer,
+        f.seal(jobId, f.node(2).id, at(good, 2).reveal),
+        f.node(2).signer,
         {
           ...f.domain,
           chainId: f.chainId + 1,
@@ -85,26 +85,26 @@ describe("JobMarket signed messages and batches", () => {
       ),
     };
     // A signature over one preimage does not cover another (the seal is recomputed).
-    const altered = { ...good[2], reveal: { ...good[2].reveal, digest: digestOf("b") } };
+    const altered = { ...at(good, 2), reveal: { ...at(good, 2).reveal, digest: digestOf("b") } };
     for (const bad of [wrongKey, otherChain, altered]) {
       await f.viem.assertions.revertWithCustomErrorWithArgs(
-        carrier.write.submitBatch([[{ jobId, nodes: [good[0], good[1], bad] }]]),
+        carrier.write.submitBatch([[{ jobId, nodes: [at(good, 0), at(good, 1), bad] }]]),
         f.market,
         "JobMarketInvalidSignature",
-        [jobId, f.nodes[2].id, f.nodes[2].signer.address],
+        [jobId, f.node(2).id, f.node(2).signer.address],
       );
     }
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.submitBatch([[{ jobId, nodes: [good[0], good[1]] }]]),
+      carrier.write.submitBatch([[{ jobId, nodes: [at(good, 0), at(good, 1)] }]]),
       f.market,
       "JobMarketBatchIncomplete",
       [jobId, 3, 2n],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.submitBatch([[{ jobId, nodes: [good[0], good[1], good[0]] }]]),
+      carrier.write.submitBatch([[{ jobId, nodes: [at(good, 0), at(good, 1), at(good, 0)] }]]),
       f.market,
       "JobMarketDuplicateNode",
-      [f.nodes[0].id],
+      [f.node(0).id],
     );
     await carrier.write.submitBatch([[{ jobId, nodes: good }]]);
     // Replaying the same batch: the job is settled.
@@ -126,22 +126,22 @@ describe("JobMarket signed messages and batches", () => {
     for (const jobId of jobs) {
       for (let i = 0; i < 3; i++) {
         const r = f.revealOf("a");
-        const seal = f.seal(jobId, f.nodes[i].id, r);
+        const seal = f.seal(jobId, f.node(i).id, r);
         commits.push({
           jobId,
-          nodeId: f.nodes[i].id,
+          nodeId: f.node(i).id,
           seal,
-          signature: await f.signCommit(f.nodes[i], jobId, seal),
+          signature: await f.signCommit(f.node(i), jobId, seal),
         });
         reveals.push({ jobId, slot: i, reveal: r });
       }
     }
     await carrier.write.commitSigned([commits]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.commitSigned([[commits[0]]]),
+      carrier.write.commitSigned([[at(commits, 0)]]),
       f.market,
       "JobMarketSlotsFull",
-      [jobs[0], 3],
+      [at(jobs, 0), 3],
     );
     await carrier.write.revealBatch([reveals]);
     for (const jobId of jobs) assert.equal((await f.market.read.job([jobId])).status, 2);
@@ -153,26 +153,26 @@ describe("JobMarket signed messages and batches", () => {
     const j1 = await f.post(f.request(pool), 3n);
     const j2 = await f.post(f.request(pool), 3n);
     const carrier = await f.asWallet(f.carrier);
-    const seal = f.seal(j1, f.nodes[0].id, f.revealOf("a"));
-    const signature = await f.signCommit(f.nodes[0], j1, seal);
+    const seal = f.seal(j1, f.node(0).id, f.revealOf("a"));
+    const signature = await f.signCommit(f.node(0), j1, seal);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.commitSigned([[{ jobId: j2, nodeId: f.nodes[0].id, seal, signature }]]),
+      carrier.write.commitSigned([[{ jobId: j2, nodeId: f.node(0).id, seal, signature }]]),
       f.market,
       "JobMarketInvalidSignature",
-      [j2, f.nodes[0].id, f.nodes[0].signer.address],
+      [j2, f.node(0).id, f.node(0).signer.address],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.commitSigned([[{ jobId: j1, nodeId: f.nodes[1].id, seal, signature }]]),
+      carrier.write.commitSigned([[{ jobId: j1, nodeId: f.node(1).id, seal, signature }]]),
       f.market,
       "JobMarketInvalidSignature",
-      [j1, f.nodes[1].id, f.nodes[1].signer.address],
+      [j1, f.node(1).id, f.node(1).signer.address],
     );
-    await carrier.write.commitSigned([[{ jobId: j1, nodeId: f.nodes[0].id, seal, signature }]]);
+    await carrier.write.commitSigned([[{ jobId: j1, nodeId: f.node(0).id, seal, signature }]]);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.commitSigned([[{ jobId: j1, nodeId: f.nodes[0].id, seal, signature }]]),
+      carrier.write.commitSigned([[{ jobId: j1, nodeId: f.node(0).id, seal, signature }]]),
       f.market,
       "JobMarketAlreadyTaken",
-      [j1, f.nodes[0].id],
+      [j1, f.node(0).id],
     );
   });
 
@@ -193,12 +193,12 @@ describe("JobMarket signed messages and batches", () => {
       });
     }
     const carrier = await f.asWallet(f.carrier);
-    const forged = { ...reports[2], invoice: 1n };
+    const forged = { ...at(reports, 2), invoice: 1n };
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      carrier.write.reportSigned([[reports[0], reports[1], forged]]),
+      carrier.write.reportSigned([[at(reports, 0), at(reports, 1), forged]]),
       f.market,
       "JobMarketInvalidSignature",
-      [jobId, f.nodes[2].id, f.nodes[2].signer.address],
+      [jobId, f.node(2).id, f.node(2).signer.address],
     );
     await carrier.write.reportSigned([reports]);
     assert.equal((await f.market.read.job([jobId])).status, 2);
@@ -212,40 +212,40 @@ describe("JobMarket signed messages and batches", () => {
     const rs = [];
     for (let i = 0; i < 3; i++) {
       const r = f.revealOf("a");
-      r.receiptSignature = await f.signReceipt(f.nodes[i], jobId, req.specHash, 1, r);
+      r.receiptSignature = await f.signReceipt(f.node(i), jobId, req.specHash, 1, r);
       rs.push(r);
       await (
-        await f.viem.getContractAt("JobMarket", f.market.address, { client: { wallet: f.nodes[i].owner } })
-      ).write.commit([jobId, f.nodes[i].id, f.seal(jobId, f.nodes[i].id, r)]);
+        await f.viem.getContractAt("JobMarket", f.market.address, { client: { wallet: f.node(i).owner } })
+      ).write.commit([jobId, f.node(i).id, f.seal(jobId, f.node(i).id, r)]);
     }
     const carrier = await f.asWallet(f.carrier);
     const badReceipt = {
-      ...rs[0],
-      receiptSignature: await f.signReceipt(f.nodes[1], jobId, req.specHash, 1, rs[0]),
+      ...at(rs, 0),
+      receiptSignature: await f.signReceipt(f.node(1), jobId, req.specHash, 1, at(rs, 0)),
     };
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       carrier.write.reveal([jobId, 0, badReceipt]),
       f.market,
       "JobMarketInvalidReceipt",
-      [jobId, f.nodes[0].id, f.nodes[0].signer.address],
+      [jobId, f.node(0).id, f.node(0).signer.address],
     );
     await f.viem.assertions.emitWithArgs(
-      carrier.write.reveal([jobId, 0, rs[0]]),
+      carrier.write.reveal([jobId, 0, at(rs, 0)]),
       f.market,
       "ReceiptSubmitted",
       [
         jobId,
-        f.nodes[0].id,
-        rs[0].usage.wallMs,
-        rs[0].usage.cpuMs,
-        rs[0].usage.peakMemory,
-        rs[0].receiptSignature,
+        f.node(0).id,
+        at(rs, 0).usage.wallMs,
+        at(rs, 0).usage.cpuMs,
+        at(rs, 0).usage.peakMemory,
+        at(rs, 0).receiptSignature,
       ],
     );
     await carrier.write.revealBatch([
       [
-        { jobId, slot: 1, reveal: rs[1] },
-        { jobId, slot: 2, reveal: rs[2] },
+        { jobId, slot: 1, reveal: at(rs, 1) },
+        { jobId, slot: 2, reveal: at(rs, 2) },
       ],
     ]);
     assert.equal((await f.market.read.job([jobId])).status, 2);

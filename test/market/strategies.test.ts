@@ -7,7 +7,7 @@ import { before, describe, it } from "mocha";
 import assert from "node:assert/strict";
 import { network } from "hardhat";
 import { getAddress } from "viem";
-import { ETH, FEE_BPS, L, PRICE, S, deployMarket, nodeSteps, type Market } from "./fixture.ts";
+import { ETH, FEE_BPS, L, PRICE, S, deployMarket, nodeSteps, type Market, at } from "./fixture.ts";
 
 describe("JobMarket consensus strategies", () => {
   let f: Market;
@@ -25,18 +25,19 @@ describe("JobMarket consensus strategies", () => {
     return poolIds.get(key)!;
   }
 
-  /** Runs a job; `labels[i]` is node i's result (null = no answer). Returns the JobSettled args. */
+  /** Runs a job; `at(labels, i)` is node i's result (null = no answer). Returns the JobSettled args. */
   async function run(strategy: number, labels: (string | null)[]) {
     const n = labels.length;
     const jobId = await f.post(f.request(await pool(strategy, n)), BigInt(n));
     for (let i = 0; i < n; i++) {
-      const label = labels[i];
+      const label = at(labels, i);
       if (label === null) {
         // A no-show still takes its slot, so the job waits for it.
-        await (await steps.asNode(f.nodes[i])).write.takeSlot([jobId, f.nodes[i].id]);
+        await (await steps.asNode(f.node(i))).write.takeSlot([jobId, f.node(i).id]);
       }
     }
-    for (let i = 0; i < n; i++) if (labels[i] !== null) await steps.report(f.nodes[i], jobId, labels[i]!);
+    for (let i = 0; i < n; i++)
+      if (at(labels, i) !== null) await steps.report(f.node(i), jobId, at(labels, i)!);
     if ((await f.market.read.job([jobId])).status === 1) {
       await f.networkHelpers.time.increase(7201);
       await (await f.asWallet(f.other)).write.settle([jobId]);
@@ -45,9 +46,9 @@ describe("JobMarket consensus strategies", () => {
     assert.equal(events.length, 1);
     return {
       jobId,
-      consensus: events[0].args.consensus!,
-      refunded: events[0].args.refunded!,
-      record: events[0].args.record!,
+      consensus: at(events, 0).args.consensus!,
+      refunded: at(events, 0).args.refunded!,
+      record: at(events, 0).args.record!,
     };
   }
 
@@ -99,7 +100,7 @@ describe("JobMarket consensus strategies", () => {
 
   it("fastest-wins pays only the first node, and the market holds exactly what it owes", async () => {
     const { record } = await run(S.FastestWins, ["first"]);
-    assert.equal(getAddress(record.payees[0]), getAddress(f.nodes[0].owner.account.address));
+    assert.equal(getAddress(at(record.payees, 0)), getAddress(f.node(0).owner.account.address));
     // Every job here is settled: the market's ETH is exactly the credited balances.
     const accounts = [f.requester, f.treasury, f.other, ...f.nodes.map((n) => n.owner)].map(
       (w) => w.account.address,
