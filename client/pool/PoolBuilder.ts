@@ -26,7 +26,7 @@ import {
   type PoolRequirementsInput,
   type VerificationLevel,
 } from "../actions/pools/policy.ts";
-import { readRegistry, type RegistryNode } from "../discovery/reader.ts";
+import { readRegistryPacked, type RegistryNode } from "../discovery/reader.ts";
 import { evaluate, type CriterionReport, type Shortfall } from "../discovery/evaluate.ts";
 import { CriteriaUnmetError, InvalidCriteriaError } from "../discovery/errors.ts";
 import type {
@@ -232,7 +232,7 @@ export class PoolBuilder {
     const [records, block] = await Promise.all([
       ctx.loadNodes
         ? ctx.loadNodes()
-        : readRegistry(ctx.client.publicClient, { registry: ctx.nodeRegistry }).then((r) => r.nodes),
+        : readRegistryPacked(ctx.client.publicClient, { registry: ctx.nodeRegistry }).then((r) => r.nodes),
       ctx.client.publicClient.getBlock({ blockTag: "latest" }),
     ]);
     const criteria = this.#s.criteria ?? {};

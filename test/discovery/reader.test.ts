@@ -7,6 +7,7 @@ import {
   decodeBytes16,
   readNodes,
   readRegistry,
+  readRegistryPacked,
   type RegistryNode,
 } from "../../client/discovery/reader.ts";
 import {
@@ -94,6 +95,17 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
     expect(n1.bond).to.equal(MIN_BOND);
     expect(n1.freeBond).to.equal(MIN_BOND);
     expect(n1.reputationPpm).to.be.a("number");
+  });
+
+  it("the packed read decodes exactly what the struct view returns, in 3 + ceil(count / pageSize) calls", async () => {
+    const { registry, counted, calls, op1 } = await fixture();
+    await registry.write.pauseNode([1n], { account: op1.account });
+    await registry.write.requestUnbond([3n, 1n], { account: op1.account });
+    const viaView = await readRegistry(counted, { registry: registry.address });
+    calls.length = 0;
+    const viaPacked = await readRegistryPacked(counted, { registry: registry.address, pageSize: 10 });
+    expect(calls).to.have.length(3 + 3);
+    expect(viaPacked.nodes).to.deep.equal(viaView.nodes);
   });
 
   it("reads a set of ids with one call per consecutive run", async () => {
