@@ -108,6 +108,19 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     error EnforcedPause();
     error ExpectedPause();
 
+    /// @notice A payable module function was called on the module itself, not through JobMarket.
+    error JobMarketDirectCall();
+
+    /// @dev This contract's own address: equal to address(this) only when called directly, never
+    ///      under JobMarket's delegatecall. Modules refuse direct payable calls, so no ETH can get
+    ///      stuck in a module.
+    address private immutable _self = address(this);
+
+    modifier onlyDelegated() {
+        if (address(this) == _self) revert JobMarketDirectCall();
+        _;
+    }
+
     modifier whenNotPaused() {
         if (_paused) revert EnforcedPause();
         _;

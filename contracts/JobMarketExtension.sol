@@ -31,7 +31,7 @@ contract JobMarketExtension is JobMarketBase {
     /// @notice See IJobMarket.
     function postJobs(
         JobRequest[] calldata requests
-    ) external payable whenNotPaused nonReentrant returns (uint256 firstJobId) {
+    ) external payable onlyDelegated whenNotPaused nonReentrant returns (uint256 firstJobId) {
         uint256 ethEscrow;
         for (uint256 i; i < requests.length; ++i) {
             (uint256 jobId, uint256 escrow) = _post(requests[i]);
@@ -84,7 +84,7 @@ contract JobMarketExtension is JobMarketBase {
         uint256 jobId,
         SettlementRecord calldata record,
         string calldata evidenceURI
-    ) external payable nonReentrant {
+    ) external payable onlyDelegated nonReentrant {
         _checkRecord(jobId, record);
         if (block.timestamp >= record.challengeEnds) revert JobMarketChallengeClosed(jobId, record.challengeEnds);
         if (_disputes[jobId].disputer != address(0)) revert JobMarketDisputeExists(jobId);

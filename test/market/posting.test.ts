@@ -165,6 +165,17 @@ describe("JobMarket posting and payments", () => {
     assert.equal(await token.read.balanceOf([f.node(0).owner.account.address]), price - price / 100n);
   });
 
+  it("the delegated modules refuse direct payable calls, so no ETH can be stranded in them", async () => {
+    const f = await fresh(3);
+    const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
+    const extension = await f.viem.getContractAt("JobMarketExtension", await f.market.read.extension());
+    await f.viem.assertions.revertWithCustomError(
+      extension.write.postJobs([[f.request(pool)]], { value: 3n * PRICE }),
+      extension,
+      "JobMarketDirectCall",
+    );
+  });
+
   it("postJobs posts many jobs in one transaction; msg.value must match the ETH escrows", async () => {
     const f = await fresh(3);
     const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
