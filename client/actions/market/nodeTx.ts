@@ -11,7 +11,7 @@ import { TransactionFailedError } from "../../errors/input.ts";
 export const marketErrorAbis: readonly Abi[] = [jobMarketAbi, nodeRegistryAbi];
 
 /**
- * The slot `nodeId` took in `jobId`, from the receipt's `SlotTaken` event.
+ * The slot `nodeId` took in `jobId`, from the receipt's `SlotTaken` or `ResultCommitted` event.
  *
  * @throws {TransactionFailedError} when the receipt has no such event.
  * @example
@@ -20,8 +20,14 @@ export const marketErrorAbis: readonly Abi[] = [jobMarketAbi, nodeRegistryAbi];
  * ```
  */
 export function slotFromReceipt(receipt: TransactionReceipt, jobId: bigint, nodeId: bigint): number {
-  const logs = parseEventLogs({ abi: jobMarketAbi, eventName: "SlotTaken", logs: receipt.logs });
+  // takeSlot emits SlotTaken; commit emits only ResultCommitted (which carries the slot too).
+  const logs = parseEventLogs({
+    abi: jobMarketAbi,
+    eventName: ["SlotTaken", "ResultCommitted"],
+    logs: receipt.logs,
+  });
   const mine = logs.find((l) => l.args.jobId === jobId && l.args.nodeId === nodeId);
-  if (!mine) throw new TransactionFailedError(receipt.transactionHash, "SlotTaken event not found");
+  if (!mine)
+    throw new TransactionFailedError(receipt.transactionHash, "neither SlotTaken nor ResultCommitted found");
   return mine.args.slot;
 }
