@@ -35,7 +35,7 @@ describe("e2e: worker faults", function () {
       eventName: name,
       args: { jobId },
       fromBlock: 0n,
-    });
+    })) as Ev[];
   }
 
   async function settledOf(jobId: bigint) {
@@ -231,5 +231,3 @@ class Proxy {
     if (s) await new Promise<void>((r) => s.close(() => r()));
   }
 }
-
-export type { Hex };
