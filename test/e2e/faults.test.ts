@@ -24,12 +24,15 @@ describe("e2e: worker faults", function () {
     await e?.close();
   });
 
+  type Ev = {
+    args: { consensus?: boolean; nodeId?: bigint; amount?: bigint; account?: Hex; agreeing?: number };
+  };
   async function events(
     name: "JobSettled" | "Slashed" | "ConsensusReached" | "PaymentCredited",
     jobId: bigint,
-  ) {
+  ): Promise<Ev[]> {
     const m = e.market;
-    return await m.publicClient.getContractEvents({
+    return (await m.publicClient.getContractEvents({
       address: m.market.address,
       abi: m.market.abi,
       eventName: name,
