@@ -322,7 +322,7 @@ contract JobMarket is JobMarketBase, IJobMarket {
 
     /// @inheritdoc IJobMarket
     function finalizeDispute(uint256) external {
-        _delegate(extension);
+        _delegate(settlementModule);
     }
 
     /// @dev Settles in the settlement module when the step that just ran decided the job.

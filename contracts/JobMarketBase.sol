@@ -159,6 +159,9 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (r.collateralPerNode > type(uint72).max) {
             revert JobMarketCollateralTooLarge(r.collateralPerNode, type(uint72).max);
         }
+        // Every amount derived from the escrow (payouts, fee, refunds) then fits the uint96 balances.
+        escrow = n * r.pricePerNode;
+        if (escrow > type(uint96).max) revert JobMarketEscrowTooLarge(escrow);
         if (r.runtime > 2) revert JobMarketBadRuntime(r.runtime);
         if (r.commitWindow == 0 || r.revealWindow == 0 || r.commitWindow > MAX_WINDOW || r.revealWindow > MAX_WINDOW) {
             revert JobMarketBadWindows(r.commitWindow, r.revealWindow);
@@ -192,12 +195,19 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
         j.flags = flags;
         if (policy.verification == VerificationLevel.Cryptographic) j.specHash = r.specHash;
-        escrow = n * r.pricePerNode;
-
-        _emitPosted(jobId, r, j);
+        _emitPosted(jobId, r, Posted(uint8(n), strategy, policy.verification, commitDeadline, revealDeadline));
     }
 
-    function _emitPosted(uint256 jobId, JobRequest calldata r, Job storage j) internal {
+    /// @dev What JobPosted needs besides the request, passed in memory (no storage re-reads, no deep stack).
+    struct Posted {
+        uint8 n;
+        ConsensusStrategy strategy;
+        VerificationLevel level;
+        uint32 commitDeadline;
+        uint32 revealDeadline;
+    }
+
+    function _emitPosted(uint256 jobId, JobRequest calldata r, Posted memory p) internal {
         emit JobPosted(
             jobId,
             r.poolId,
@@ -205,11 +215,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             r.token,
             r.pricePerNode,
             r.collateralPerNode,
-            j.n,
-            j.strategy,
-            j.level,
-            j.commitDeadline,
-            j.revealDeadline,
+            p.n,
+            p.strategy,
+            p.level,
+            p.commitDeadline,
+            p.revealDeadline,
             r.specHash
         );
         emit JobSpec(jobId, r.runtime, r.resources, r.nodes, r.specURI, r.inlineSpec, r.encryptionKey);

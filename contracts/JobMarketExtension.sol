@@ -120,16 +120,6 @@ contract JobMarketExtension is JobMarketBase {
         else _overturn(jobId, record, disputer, deposit);
     }
 
-    /// @notice See IJobMarket.
-    function finalizeDispute(uint256 jobId) external {
-        Dispute storage d = _disputes[jobId];
-        if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
-        if (block.timestamp <= d.deadline) revert JobMarketDisputePending(jobId, d.deadline);
-        d.resolved = true;
-        emit DisputeResolved(jobId, true, true);
-        _credit(jobId, d.disputer, address(0), d.deposit, 0);
-    }
-
     function _onDecided(uint256 jobId, Job storage) internal override {
         _delegateSettle(settlementModule, jobId);
     }

@@ -3,11 +3,11 @@ pragma solidity ^0.8.28;
 
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
-import {Job, JobStatus, JobSubmission} from "./types/Job.sol";
+import {Job, JobStatus, JobSubmission, Dispute} from "./types/Job.sol";
 import {JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
-/// @title The job market's settlement module: settle, cancel and one-transaction batches
+/// @title The job market's settlement module: settle, cancel, one-transaction batches, dispute finalization
 /// @notice Never called directly: JobMarket (and JobMarketExtension) delegatecall it, so it runs on
 ///         JobMarket's storage, balance and address. Called directly it only sees its own empty storage.
 contract JobMarketSettlement is JobMarketBase {
@@ -52,6 +52,16 @@ contract JobMarketSettlement is JobMarketBase {
         _clearJob(j, JobStatus.Cancelled);
         emit JobCancelled(jobId);
         _refund(jobId, requester, token, escrow);
+    }
+
+    /// @notice See IJobMarket.
+    function finalizeDispute(uint256 jobId) external {
+        Dispute storage d = _disputes[jobId];
+        if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
+        if (block.timestamp <= d.deadline) revert JobMarketDisputePending(jobId, d.deadline);
+        d.resolved = true;
+        emit DisputeResolved(jobId, true, true);
+        _credit(jobId, d.disputer, address(0), d.deposit, 0);
     }
 
     function _onDecided(uint256 jobId, Job storage j) internal override {

@@ -52,6 +52,12 @@ describe("JobMarket posting and payments", () => {
       S.PoS,
     ]);
     await expectErr({ runtime: 3 }, "JobMarketBadRuntime", [3]);
+    const maxU96 = 2n ** 96n - 1n;
+    await expectErr({ pricePerNode: maxU96 }, "JobMarketEscrowTooLarge", [3n * maxU96]);
+    await expectErr({ collateralPerNode: 2n ** 72n }, "JobMarketCollateralTooLarge", [
+      2n ** 72n,
+      2n ** 72n - 1n,
+    ]);
     await expectErr({ commitWindow: 0 }, "JobMarketBadWindows", [0, 3600]);
     await expectErr({ revealWindow: 0 }, "JobMarketBadWindows", [3600, 0]);
     await expectErr({}, "JobMarketWrongValue", [3n * PRICE, 1n], 1n);
