@@ -3,11 +3,11 @@
  *
  * | NodeEvent | source | handler data |
  * | --- | --- | --- |
- * | `job-claimed` | JobMarket `SlotTaken(jobId, nodeId = this node)` | `{ jobId, slot }` |
+ * | `job-claimed` | JobMarket `SlotTaken`, `ResultCommitted` or `ResultReported` for this node (first per job) | `{ jobId, slot }` |
  * | `job-started` | a local reservation made for a job (`reserveResources({ jobId })`), or the worker | `{ jobId, reservationId }` |
- * | `job-completed` | JobMarket `JobSettled` for a job this node took | `{ jobId, consensus }` |
+ * | `job-completed` | JobMarket `JobSettled` whose record lists this node | `{ jobId, consensus }` |
  * | `resource-low` | the local capacity ledger crossing 90% of a resource | the resource name (`'gpu'`, `'memory'`, …) |
- * | `payment-received` | JobMarket `PaymentCredited` to the owner for a job this node took | `{ jobId, amount, currency, raw, heldUntil }` |
+ * | `payment-received` | the node's net payout in a `JobSettled` record (credited, held until `heldUntil`) | `{ jobId, amount, currency, raw, heldUntil }` |
  * | `dispute-raised` | JobMarket `DisputeRaised` for a job this node took | `{ jobId, disputer, deposit, evidenceURI }` |
  */
 
@@ -27,11 +27,11 @@ export const NODE_EVENTS: readonly NodeEvent[] = [
 
 /** Which contract event feeds each chain-sourced NodeEvent. */
 export const NODE_EVENT_SOURCES: Readonly<Record<NodeEvent, string | null>> = {
-  "job-claimed": "JobMarket.SlotTaken",
+  "job-claimed": "JobMarket.SlotTaken | ResultCommitted | ResultReported",
   "job-started": null,
   "job-completed": "JobMarket.JobSettled",
   "resource-low": null,
-  "payment-received": "JobMarket.PaymentCredited",
+  "payment-received": "JobMarket.JobSettled (record.amounts)",
   "dispute-raised": "JobMarket.DisputeRaised",
 };
 

@@ -49,7 +49,7 @@ export async function readJob(client: SandrunClient, market: Address, jobId: big
 }
 
 /**
- * Ids of the jobs in which `nodeId` took a slot (from `SlotTaken` events).
+ * Ids of the jobs `nodeId` entered (from `SlotTaken`, `ResultCommitted` and `ResultReported` events).
  * @example
  * ```ts
  * const jobs = await jobsOfNode({ publicClient }, market, 3n);
@@ -61,17 +61,34 @@ export async function jobsOfNode(
   nodeId: bigint,
   fromBlock: BlockNumber | BlockTag = "earliest",
 ): Promise<Set<bigint>> {
-  const logs = await client.publicClient.getContractEvents({
-    address: market,
-    abi: jobMarketAbi,
-    eventName: "SlotTaken",
-    args: { nodeId },
-    fromBlock,
-  });
-  return new Set(logs.map((l) => l.args.jobId!));
+  // A node enters a job by taking a slot, committing, or reporting directly (which takes the slot).
+  const [taken, committed, reported] = await Promise.all([
+    client.publicClient.getContractEvents({
+      address: market,
+      abi: jobMarketAbi,
+      eventName: "SlotTaken",
+      args: { nodeId },
+      fromBlock,
+    }),
+    client.publicClient.getContractEvents({
+      address: market,
+      abi: jobMarketAbi,
+      eventName: "ResultCommitted",
+      args: { nodeId },
+      fromBlock,
+    }),
+    client.publicClient.getContractEvents({
+      address: market,
+      abi: jobMarketAbi,
+      eventName: "ResultReported",
+      args: { nodeId },
+      fromBlock,
+    }),
+  ]);
+  return new Set([...taken, ...committed, ...reported].map((l) => l.args.jobId!));
 }
 
-/** One credit to the node's owner for one of the node's jobs. */
+/** One payout settlement credited for this node (net of the protocol fee). */
 export type Credit = {
   jobId: bigint;
   token: Address;
@@ -81,39 +98,50 @@ export type Credit = {
 };
 
 /**
- * Payments credited to `owner` for the jobs in `jobIds` (from `PaymentCredited` events), with
- * their block timestamps.
+ * The node's payouts, read from the `JobSettled` settlement records (each lists the job's
+ * nodes, payees and net amounts, held or not), less payouts of jobs whose settlement a
+ * dispute overturned (`DisputeResolved(upheld = false)`). Shares of slashed collateral and
+ * dispute deposits are not included.
  * @example
  * ```ts
- * const credits = await creditsFor({ publicClient }, market, owner, jobs);
+ * const credits = await payoutsOf({ publicClient }, market, 3n);
  * ```
  */
-export async function creditsFor(
+export async function payoutsOf(
   client: SandrunClient,
   market: Address,
-  owner: Address,
-  jobIds: ReadonlySet<bigint>,
+  nodeId: bigint,
   fromBlock: BlockNumber | BlockTag = "earliest",
 ): Promise<Credit[]> {
-  if (jobIds.size === 0) return [];
-  const logs = await client.publicClient.getContractEvents({
-    address: market,
-    abi: jobMarketAbi,
-    eventName: "PaymentCredited",
-    args: { account: owner },
-    fromBlock,
-  });
-  const mine = logs.filter((l) => jobIds.has(l.args.jobId!));
+  const [settled, resolved] = await Promise.all([
+    client.publicClient.getContractEvents({
+      address: market,
+      abi: jobMarketAbi,
+      eventName: "JobSettled",
+      fromBlock,
+    }),
+    client.publicClient.getContractEvents({
+      address: market,
+      abi: jobMarketAbi,
+      eventName: "DisputeResolved",
+      fromBlock,
+    }),
+  ]);
+  const overturned = new Set(resolved.filter((l) => l.args.upheld === false).map((l) => l.args.jobId!));
+  const mine: Omit<Credit, "timestamp">[] = [];
+  for (const l of settled) {
+    const rec = l.args.record!;
+    if (overturned.has(l.args.jobId!)) continue;
+    rec.nodes.forEach((n, i) => {
+      const amount = rec.amounts[i] ?? 0n;
+      if (n === nodeId && amount > 0n)
+        mine.push({ jobId: l.args.jobId!, token: rec.token, amount, blockNumber: l.blockNumber! });
+    });
+  }
   const times = new Map<bigint, number>();
-  for (const bn of new Set(mine.map((l) => l.blockNumber!)))
+  for (const bn of new Set(mine.map((c) => c.blockNumber)))
     times.set(bn, Number((await client.publicClient.getBlock({ blockNumber: bn })).timestamp));
-  return mine.map((l) => ({
-    jobId: l.args.jobId!,
-    token: l.args.token!,
-    amount: l.args.amount!,
-    timestamp: times.get(l.blockNumber!)!,
-    blockNumber: l.blockNumber!,
-  }));
+  return mine.map((c) => ({ ...c, timestamp: times.get(c.blockNumber)! }));
 }
 
 /**

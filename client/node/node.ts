@@ -27,7 +27,7 @@ import { InvoiceBook } from "./invoices.ts";
 import type { Invoice } from "./invoices.ts";
 import { CapacityLedger } from "./ledger.ts";
 import type { Reservation, ResourceRequest } from "./ledger.ts";
-import { creditsFor, jobsOfNode, readJob, requireMarket, withdrawPayment } from "./market.ts";
+import { jobsOfNode, payoutsOf, readJob, requireMarket, withdrawPayment } from "./market.ts";
 import { fetchMetadata } from "./metadata.ts";
 import { Prices } from "./prices.ts";
 import type { NodeCapabilities } from "./types.ts";
@@ -502,9 +502,9 @@ export class Node {
 
   /**
    * The node's status: online (a heartbeat within two epochs of chain time and not
-   * deregistered), utilisation, local jobs, reputation, and earnings in the pricing currency
-   * summed exactly from the market's `PaymentCredited` events for this node's jobs over rolling
-   * 1/7/30-day windows of chain time.
+   * deregistered), utilisation, local jobs, reputation, and earnings in the pricing currency:
+   * the node's net payouts from the market's `JobSettled` settlement records (less overturned
+   * ones), summed exactly with bigints over rolling 1/7/30-day windows of chain time.
    * @example
    * ```ts
    * const s = await node.status();
@@ -543,14 +543,7 @@ export class Node {
     if (!market) errors.push("no job market in the deployment: earnings unknown");
     else {
       try {
-        const jobs = await jobsOfNode(client, market, this.nodeId, this.#registeredAtBlock ?? "earliest");
-        for (const c of await creditsFor(
-          client,
-          market,
-          this.owner,
-          jobs,
-          this.#registeredAtBlock ?? "earliest",
-        )) {
+        for (const c of await payoutsOf(client, market, this.nodeId, this.#registeredAtBlock ?? "earliest")) {
           if (c.token.toLowerCase() !== token.address.toLowerCase()) continue;
           sums.total += c.amount;
           const age = now - c.timestamp;
@@ -616,9 +609,11 @@ export class Node {
    */
   off<E extends NodeEvent>(event: E, handler: NodeEventHandler<E>): void {
     this.#emitter.off(event, handler);
-    if (this.#emitter.count(event) === 0) {
-      this.#watchers.get(event)?.();
-      this.#watchers.delete(event);
+    if (this.#emitter.count(event) === 0) this.#watchers.delete(event);
+    const chainEvents: NodeEvent[] = ["job-claimed", "job-completed", "payment-received", "dispute-raised"];
+    if (this.#watchers.has("market") && chainEvents.every((e) => this.#emitter.count(e) === 0)) {
+      this.#watchers.get("market")!();
+      this.#watchers.delete("market");
     }
   }
 
@@ -646,95 +641,68 @@ export class Node {
     return this.#jobsLoaded;
   }
 
+  /**
+   * One watcher over every JobMarket event, started by the first chain-sourced handler: it
+   * keeps the set of this node's jobs and maps the market's events to NodeEvents.
+   */
   #watch(event: NodeEvent): void {
-    if (this.#watchers.has(event)) return;
+    this.#watchers.set(event, () => undefined);
+    if (this.#watchers.has("market")) return;
     const market = requireMarket(this.#context.deployment.jobMarket, `node.on('${event}')`);
-    const pc = this.#context.client.publicClient;
-    const onError = (e: Error) => this.#errors.push(`${event} watcher: ${e.message}`);
-    // Every chain event but job-claimed concerns "this node's jobs": track them from SlotTaken.
-    if (!this.#watchers.has("slots")) {
-      void this.#loadJobs().catch(onError);
-      this.#watchers.set(
-        "slots",
-        pc.watchContractEvent({
-          address: market,
-          abi: jobMarketAbi,
-          eventName: "SlotTaken",
-          args: { nodeId: this.nodeId },
-          onError,
-          onLogs: (logs) => {
-            for (const l of logs) {
-              this.#myJobs.add(l.args.jobId!);
-              this.#emitter.emit("job-claimed", { jobId: l.args.jobId!.toString(), slot: l.args.slot! });
-            }
-          },
-        }),
-      );
-    }
-    if (event === "job-claimed") {
-      this.#watchers.set(event, () => undefined); // served by the "slots" watcher
-      return;
-    }
-    const mine = async (jobId: bigint) => {
-      await this.#loadJobs();
-      return this.#myJobs.has(jobId);
-    };
-    let unwatch: WatchContractEventReturnType;
-    if (event === "job-completed")
-      unwatch = pc.watchContractEvent({
+    const onError = (e: Error) => this.#errors.push(`market watcher: ${e.message}`);
+    const loaded = this.#loadJobs().catch(onError);
+    const claimed = new Set<bigint>();
+    this.#watchers.set(
+      "market",
+      this.#context.client.publicClient.watchContractEvent({
         address: market,
         abi: jobMarketAbi,
-        eventName: "JobSettled",
         onError,
         onLogs: async (logs) => {
-          for (const l of logs)
-            if (await mine(l.args.jobId!))
-              this.#emitter.emit("job-completed", {
-                jobId: l.args.jobId!.toString(),
-                consensus: l.args.consensus!,
-              });
-        },
-      });
-    else if (event === "payment-received")
-      unwatch = pc.watchContractEvent({
-        address: market,
-        abi: jobMarketAbi,
-        eventName: "PaymentCredited",
-        args: { account: this.owner },
-        onError,
-        onLogs: async (logs) => {
+          await loaded;
           const tokens = await this.#context.tokens();
           for (const l of logs) {
-            if (!(await mine(l.args.jobId!))) continue;
-            const token = tokens.find(l.args.token!);
-            this.#emitter.emit("payment-received", {
-              jobId: l.args.jobId!.toString(),
-              amount: token ? fromBaseUnits(l.args.amount!, token.decimals) : l.args.amount!.toString(),
-              currency: token?.symbol ?? l.args.token!,
-              raw: l.args.amount!,
-              heldUntil: l.args.heldUntil!,
-            });
-          }
-        },
-      });
-    else
-      unwatch = pc.watchContractEvent({
-        address: market,
-        abi: jobMarketAbi,
-        eventName: "DisputeRaised",
-        onError,
-        onLogs: async (logs) => {
-          for (const l of logs)
-            if (await mine(l.args.jobId!))
+            if (
+              l.eventName === "SlotTaken" ||
+              l.eventName === "ResultCommitted" ||
+              l.eventName === "ResultReported"
+            ) {
+              if (l.args.nodeId !== this.nodeId) continue;
+              const jobId = l.args.jobId!;
+              this.#myJobs.add(jobId);
+              // Reporting directly takes the slot too; one job-claimed per job.
+              if (!claimed.has(jobId)) {
+                claimed.add(jobId);
+                this.#emitter.emit("job-claimed", { jobId: jobId.toString(), slot: l.args.slot! });
+              }
+            } else if (l.eventName === "JobSettled") {
+              const rec = l.args.record!;
+              const i = rec.nodes.indexOf(this.nodeId);
+              if (i < 0) continue;
+              const jobId = l.args.jobId!.toString();
+              this.#emitter.emit("job-completed", { jobId, consensus: l.args.consensus! });
+              const amount = rec.amounts[i] ?? 0n;
+              if (amount > 0n) {
+                const token = tokens.find(rec.token);
+                this.#emitter.emit("payment-received", {
+                  jobId,
+                  amount: token ? fromBaseUnits(amount, token.decimals) : amount.toString(),
+                  currency: token?.symbol ?? rec.token,
+                  raw: amount,
+                  heldUntil: rec.challengeEnds,
+                });
+              }
+            } else if (l.eventName === "DisputeRaised" && this.#myJobs.has(l.args.jobId!))
               this.#emitter.emit("dispute-raised", {
                 jobId: l.args.jobId!.toString(),
                 disputer: l.args.disputer!,
-                deposit: fromBaseUnits(l.args.deposit!, 18),
+                deposit: fromBaseUnits(l.args.deposit!, 18), // dispute deposits are ETH
                 evidenceURI: l.args.evidenceURI!,
               });
+          }
         },
-      });
-    this.#watchers.set(event, unwatch);
+      }),
+    );
   }
 
   // ------------------------------------------------------------------ lifecycle
