@@ -63,6 +63,22 @@ function leb(value: number): number[] {
 /** Import modules a job may use. */
 export const ALLOWED_IMPORT_MODULES = ["wasi_snapshot_preview1"];
 
+function checkImports(r: Reader): void {
+  const count = r.u32();
+  for (let i = 0; i < count; i++) {
+    const module = r.name();
+    const name = r.name();
+    const kind = r.byte();
+    if (!ALLOWED_IMPORT_MODULES.includes(module)) {
+      throw new WasmModuleRejected(`import ${module}.${name} is not allowed (WASI preview1 only)`);
+    }
+    if (kind !== 0) {
+      throw new WasmModuleRejected(`import ${module}.${name} is not a function (kind ${kind})`);
+    }
+    r.u32(); // type index
+  }
+}
+
 /**
  * Validates `bytes` and returns a copy whose memory maximum is at most `memoryMb` MiB.
  *
@@ -70,16 +86,10 @@ export const ALLOWED_IMPORT_MODULES = ["wasi_snapshot_preview1"];
  *   multiple memories, an initial size above the limit, or no memory at all.
  */
 export function prepareModule(bytes: Uint8Array, memoryMb: number): PreparedModule {
-  const source = bytes as Uint8Array<ArrayBuffer>;
-  if (!WebAssembly.validate(source)) throw new WasmModuleRejected("not a valid WebAssembly module");
-  const module = new WebAssembly.Module(source);
-  for (const imp of WebAssembly.Module.imports(module)) {
-    if (!ALLOWED_IMPORT_MODULES.includes(imp.module)) {
-      throw new WasmModuleRejected(`import ${imp.module}.${imp.name} is not allowed (WASI preview1 only)`);
-    }
-    if (imp.kind !== "function") {
-      throw new WasmModuleRejected(`import ${imp.module}.${imp.name} of kind ${imp.kind} is not allowed`);
-    }
+  // Validation decodes without compiling (linear time); the import section is read by hand so
+  // that nothing is compiled on the caller's thread (compilation happens in the job's thread).
+  if (!WebAssembly.validate(bytes as Uint8Array<ArrayBuffer>)) {
+    throw new WasmModuleRejected("not a valid WebAssembly module");
   }
   const capPages = Math.floor((memoryMb * 1024 * 1024) / WASM_PAGE);
   const r = new Reader(bytes, 8);
@@ -92,6 +102,7 @@ export function prepareModule(bytes: Uint8Array, memoryMb: number): PreparedModu
     const size = r.u32();
     const contentStart = r.offset;
     const end = contentStart + size;
+    if (id === 2) checkImports(new Reader(bytes.subarray(contentStart, end)));
     if (id !== 5) {
       parts.push(bytes.subarray(start, end));
       r.offset = end;
