@@ -44,9 +44,7 @@ export type DemoChain = {
 export async function startChain(rpcUrl: string | undefined): Promise<DemoChain> {
   const connection = rpcUrl
     ? await network.create({ network: "localhost", override: { url: rpcUrl } })
-    : await network.create(
-        process.env.DEMO_TMP_UNLIMITED ? { override: { allowUnlimitedContractSize: true } } : undefined,
-      ); // TMP
+    : await network.create();
   const { viem, ignition } = connection;
   // Ignition journals deployments to http networks under ignition/deployments/<id>: a fresh id
   // per run, so a restarted `hardhat node` (same chain id, empty state) never resumes a stale one.
