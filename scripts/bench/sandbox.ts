@@ -19,7 +19,7 @@ import { WASI } from "node:wasi";
 import { bytesToBase64 } from "../../client/job/spec-encoding.ts";
 import type { JobSpec } from "../../client/job/spec.ts";
 import { runInSandbox } from "../../client/worker/sandbox/index.ts";
-import { disposeWasmSpare } from "../../client/worker/sandbox/wasm.ts";
+import { setWasmWarmSpare } from "../../client/worker/sandbox/wasm.ts";
 import { compileWat } from "../../test/worker/fixtures/compile.ts";
 
 const tiny = process.argv.includes("--tiny");
@@ -93,6 +93,9 @@ async function overhead(bare: () => number, sandboxed: () => Promise<number>) {
     overheadRatio: round(median(s) / median(b), 3),
   };
 }
+
+// A worker daemon is long-lived and keeps a warm wasm thread; so does this benchmark.
+await setWasmWarmSpare(true);
 
 // wasm: the upper-caser for start-up, spin.wat (N million xorshift steps) for overhead.
 const upper = bytesToBase64(await compileWat("upper"));
@@ -186,7 +189,7 @@ const results = {
     note: "startupMs = median wall time of runInSandbox for a trivial job, jobs 100 ms apart (startupBackToBackMs: no gap); overheadRatio = sandboxed / bare wall time, start-up included in both",
   },
 };
-await disposeWasmSpare();
+await setWasmWarmSpare(false);
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "sandbox.json"), JSON.stringify(results, null, 2) + "\n");

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { keccak256 } from "viem";
 import { runInSandbox } from "../../client/worker/sandbox/index.ts";
+import { setWasmWarmSpare } from "../../client/worker/sandbox/wasm.ts";
 import { bytesToBase64 } from "../../client/job/spec-encoding.ts";
 import type { JobSpec } from "../../client/job/spec.ts";
 import { compileWat, watCode } from "./fixtures/compile.ts";
@@ -124,6 +125,21 @@ describe("sandbox: wasm (WASI preview1 in a worker thread)", () => {
     });
     expect(r.outcome).to.equal("output-limit");
     expect(r.stdout.length).to.equal(10_000);
+  });
+
+  it("runs jobs on the warm spare thread with the same results", async () => {
+    await setWasmWarmSpare(true);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const spec = await wasm("random");
+      const a = await runInSandbox(spec, { scratchRoot: root });
+      const b = await runInSandbox(spec, { scratchRoot: root });
+      // The spare path gives the same deterministic result as a thread started on demand.
+      expect(a.outputDigest).to.equal(b.outputDigest);
+      expect(a.usage.wallMs).to.be.lessThan(5000);
+    } finally {
+      await setWasmWarmSpare(false);
+    }
   });
 
   it("keeps serving after all of that", async () => {

@@ -50,6 +50,23 @@ function createWorker(): Worker {
 }
 
 let spare: Worker | undefined;
+let keepSpare = false;
+
+/**
+ * Keeps one wasm thread started ahead of the next job (for long-lived workers: start-up then
+ * leaves the job's path). Off by default: a process that exits while a spare is still
+ * booting can hang in Node's worker teardown, so short-lived callers should not use it.
+ * Turn it off (and terminate the spare) with `setWasmWarmSpare(false)` before exiting.
+ */
+export async function setWasmWarmSpare(enabled: boolean): Promise<void> {
+  keepSpare = enabled;
+  if (enabled) replenish();
+  else {
+    const current = spare;
+    spare = undefined;
+    await current?.terminate();
+  }
+}
 
 /**
  * A fresh thread for one job: the warm spare when there is one (thread start-up then costs
@@ -63,7 +80,7 @@ function takeWorker(): Worker {
 
 /** Starts the next spare once a job is done, off the job's critical path. */
 function replenish(): void {
-  if (spare) return;
+  if (spare || !keepSpare) return;
   const next = createWorker();
   spare = next;
   next.once("exit", () => {
@@ -72,16 +89,6 @@ function replenish(): void {
   next.once("error", () => {
     if (spare === next) spare = undefined;
   });
-}
-
-/**
- * Terminates the idle spare thread (on worker shutdown; it is unref'd, so it never keeps the
- * process alive anyway).
- */
-export async function disposeWasmSpare(): Promise<void> {
-  const current = spare;
-  spare = undefined;
-  await current?.terminate();
 }
 
 function readThreadCpuNs(tid: number): number | null {
