@@ -48,6 +48,34 @@ describe("sandbox: js (node --permission in its own namespaces)", () => {
     expect(r.isolation.join(" ")).to.match(/network namespace|net\//);
   });
 
+  it("seeds Math.random from the spec, so redundant runs agree", async () => {
+    const spec = js("console.log(Math.random(), Math.random())");
+    const a = await runInSandbox(spec, { scratchRoot: root });
+    const b = await runInSandbox(spec, { scratchRoot: root });
+    expect(a.outcome).to.equal("ok");
+    expect(a.outputDigest).to.equal(b.outputDigest);
+    const c = await runInSandbox(js("console.log(Math.random(), Math.random()) "), { scratchRoot: root });
+    expect(c.outputDigest).to.not.equal(a.outputDigest);
+  });
+
+  it("stops when the worker aborts the run", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const r = await runInSandbox(js("setInterval(() => {}, 1000)"), {
+      scratchRoot: root,
+      signal: controller.signal,
+    });
+    expect(r.outcome).to.equal("crashed");
+    expect(r.violations).to.include("aborted by the worker");
+    expect(r.usage.wallMs).to.be.lessThan(2000);
+  });
+
+  it("refuses an invalid spec without running anything", async () => {
+    const r = await runInSandbox({ ...js("console.log(1)"), limits: { ...LIMITS, timeoutMs: -1 } });
+    expect(r.outcome).to.equal("refused");
+    expect(r.error?.name).to.equal("SpecInvalidError");
+  });
+
   it("cannot read host files, the worker's environment, or write anywhere", async () => {
     const code = `
       import fs from "node:fs";

@@ -149,13 +149,25 @@ export function baseArgs(o: BwrapOptions): string[] {
   return args;
 }
 
-/** Drops to nobody with no capabilities and no way to regain privileges. */
-export const DROP_PRIVILEGES = [
-  "setpriv",
-  "--reuid=65534",
-  "--regid=65534",
-  "--clear-groups",
-  "--inh-caps=-all",
-  "--bounding-set=-all",
-  "--no-new-privs",
-];
+/** First uid handed to sandboxed jobs; each job gets its own (see {@link dropPrivileges}). */
+export const JOB_UID_BASE = 200_000;
+const JOB_UID_COUNT = 60_000;
+let nextUid = 0;
+
+/**
+ * setpriv arguments that drop to a uid/gid of the job's own (unused on the host, so
+ * RLIMIT_NPROC, which counts per uid, is per job and one job's fork bomb cannot starve
+ * another), with no capabilities, no supplementary groups and no way to regain privileges.
+ */
+export function dropPrivileges(): string[] {
+  const id = JOB_UID_BASE + (nextUid++ % JOB_UID_COUNT);
+  return [
+    "setpriv",
+    `--reuid=${id}`,
+    `--regid=${id}`,
+    "--clear-groups",
+    "--inh-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+  ];
+}

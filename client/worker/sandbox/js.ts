@@ -5,7 +5,7 @@
  *   writes, no child processes, no worker threads, no WASI; `--no-addons` as well.
  * - Network: the permission model of Node 22 does not cover it, so the process runs in a
  *   fresh network namespace: under bubblewrap (which also gives a minimal read-only
- *   filesystem, new pid/ipc/uts namespaces and uid nobody) when bwrap works; else under
+ *   filesystem, new pid/ipc/uts namespaces and a uid of its own) when bwrap works; else under
  *   `unshare --net` when that works (root); else NOT isolated, said in `isolation`.
  * - Memory: `--max-old-space-size` plus an RSS watchdog over the process tree.
  * - Environment: exactly the spec's `env` (names that reconfigure Node or the loader are
@@ -17,8 +17,8 @@ import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobSpec } from "../../job/spec.ts";
-import { specInputBytes } from "../../job/spec.ts";
-import { assertBubblewrap, baseArgs, DROP_PRIVILEGES } from "./bwrap.ts";
+import { specHash as specHashOf, specInputBytes } from "../../job/spec.ts";
+import { assertBubblewrap, baseArgs, dropPrivileges } from "./bwrap.ts";
 import { superviseChild, USAGE_WRAPPER } from "./child.ts";
 import { SandboxRefusedError, SandboxSetupError } from "./errors.ts";
 import { hostNodePath, SANDBOX_NODE_PATH } from "./node-binary.ts";
@@ -70,7 +70,11 @@ export async function runJs(spec: JobSpec, options: SandboxOptions = {}): Promis
   try {
     const hostFile = join(jobDir, "job.mjs");
     await writeFile(hostFile, spec.code, { mode: 0o644 });
+    // Math.random is seeded from the spec (V8's --random-seed), so redundant nodes running the
+    // same spec draw the same numbers; Date and crypto stay real (not deterministic).
+    const randomSeed = Number.parseInt((options.seed ?? specHashOf(spec)).slice(2, 10), 16) | 0 || 1;
     const nodeFlags = (file: string) => [
+      `--random-seed=${randomSeed}`,
       "--permission",
       `--allow-fs-read=${file}`,
       "--no-addons",
@@ -106,13 +110,13 @@ export async function runJs(spec: JobSpec, options: SandboxOptions = {}): Promis
         "-c",
         USAGE_WRAPPER,
         "sh",
-        ...DROP_PRIVILEGES,
+        ...dropPrivileges(),
         SANDBOX_NODE_PATH,
         ...nodeFlags(inner),
       ];
       spawnEnv = {};
       isolation.push(
-        "bubblewrap: new pid/net/ipc/uts namespaces, minimal read-only filesystem, uid nobody, no capabilities",
+        "bubblewrap: new pid/net/ipc/uts namespaces, minimal read-only filesystem, a uid of its own, no capabilities",
       );
     } else if (await canUnshareNet()) {
       command = "unshare";

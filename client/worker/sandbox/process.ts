@@ -5,8 +5,9 @@
  *   dies with the worker (--die-with-parent) and has its own session (no TIOCSTI).
  * - Filesystem: minimal and read-only (/usr, a few /etc files, the interpreter), fresh
  *   /dev and /proc, size-limited tmpfs at /tmp and /work (the program at /work/main.*).
- * - Identity: uid/gid 65534 (nobody), no capabilities, no_new_privs.
- * - rlimits (prlimit): RLIMIT_NPROC (fork bombs; per uid, so concurrent jobs share it),
+ * - Identity: a uid/gid of its own (200000 + n, unused on the host), no capabilities,
+ *   no_new_privs.
+ * - rlimits (prlimit): RLIMIT_NPROC (fork bombs; per uid, and every job has its own uid),
  *   RLIMIT_AS = the memory limit (python3, bash; not node, whose V8 reserves far more
  *   address space than it uses: node gets --max-old-space-size instead), RLIMIT_FSIZE,
  *   RLIMIT_CORE = 0, RLIMIT_NOFILE.
@@ -20,7 +21,7 @@ import { join } from "node:path";
 import type { Interpreter, JobSpec } from "../../job/spec.ts";
 import { specInputBytes } from "../../job/spec.ts";
 import type { SandrunError } from "../../errors/base.ts";
-import { assertBubblewrap, baseArgs, DROP_PRIVILEGES, type BwrapBind } from "./bwrap.ts";
+import { assertBubblewrap, baseArgs, dropPrivileges, type BwrapBind } from "./bwrap.ts";
 import { superviseChild, USAGE_WRAPPER } from "./child.ts";
 import { SandboxSetupError } from "./errors.ts";
 import { hostNodePath, SANDBOX_NODE_PATH } from "./node-binary.ts";
@@ -102,7 +103,7 @@ export async function runProcess(spec: JobSpec, options: SandboxOptions = {}): P
       USAGE_WRAPPER,
       "sh",
       ...limits,
-      ...DROP_PRIVILEGES,
+      ...dropPrivileges(),
       p.path,
       ...p.flags,
       p.file,
@@ -140,7 +141,7 @@ export async function runProcess(spec: JobSpec, options: SandboxOptions = {}): P
       maxProcesses,
       isolation: [
         "bubblewrap: new pid/net/ipc/uts/cgroup namespaces, minimal read-only filesystem, tmpfs /work and /tmp",
-        "uid nobody, no capabilities, no_new_privs",
+        "a uid of its own (per-job RLIMIT_NPROC), no capabilities, no_new_privs",
         `rlimits: nproc ${maxProcesses}, fsize ${scratchBytes}${p.limitAs ? `, as ${spec.limits.memoryMb} MiB` : ""}, core 0, nofile 256`,
       ],
       violations,
