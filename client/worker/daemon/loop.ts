@@ -13,6 +13,7 @@ import type { Hex } from "viem";
 import { keccak256, concat, toHex } from "viem";
 import type { Logger } from "pino";
 import { decideTake, invoiceAmount, nextStep, type Capacity, type NodeProfile } from "../decide.ts";
+import type { MachineMetrics } from "../../node/worker-extension.ts";
 import type { DaemonConfig } from "./config.ts";
 import { isTransient, withRetry } from "./retry.ts";
 import { DaemonState } from "./state.ts";
@@ -42,7 +43,21 @@ export type WorkerDaemonParameters = {
   freeBond: () => Promise<bigint>;
   logger: Logger;
   emit: (event: NodeEventName, data: Record<string, unknown>) => void;
+  /** Persistent state shared with manual `Node.claimJob` calls; opened from `config.stateDir` when omitted. */
+  state?: DaemonState | undefined;
+  /** Machine metrics (client/worker/metrics.ts): `resource-low` fires when a resource crosses its threshold. */
+  probe?: MachineProbe | undefined;
 };
+
+/** What the loop needs of a machine probe. */
+export type MachineProbe = {
+  read(): Promise<MachineMetrics>;
+  /** Resources at or over the low threshold. */
+  low(m: MachineMetrics): string[];
+};
+
+/** Minimum time between two machine probes, ms. */
+const PROBE_EVERY_MS = 5_000;
 
 type Running = { promise: Promise<void>; abort: AbortController; offer: OfferDetails };
 
@@ -74,11 +89,14 @@ export class WorkerDaemon {
   #ticking: Promise<void> | undefined;
   #stopping = false;
   #lastHeartbeat = 0;
+  #lastProbe = 0;
+  /** Resources currently low (events fire on the crossing, not on every probe). */
+  readonly #low = new Set<string>();
   #stats = { ticks: 0, rpcErrors: 0, taken: 0, completed: 0 };
 
   constructor(p: WorkerDaemonParameters) {
     this.#p = p;
-    this.#state = new DaemonState(p.config.stateDir, p.chain.chainId, p.chain.market);
+    this.#state = p.state ?? new DaemonState(p.config.stateDir, p.chain.chainId, p.chain.market);
   }
 
   /** Counters for status and benchmarks. */
@@ -191,6 +209,26 @@ export class WorkerDaemon {
     for (const rec of this.#state.openJobs()) await this.#advance(BigInt(rec.jobId), now);
     if (this.#withdrawDue) await this.#maybeWithdraw();
     await this.#maybeHeartbeat();
+    await this.#maybeProbe();
+  }
+
+  async #maybeProbe(): Promise<void> {
+    const probe = this.#p.probe;
+    if (!probe || Date.now() - this.#lastProbe < PROBE_EVERY_MS) return;
+    this.#lastProbe = Date.now();
+    try {
+      const m = await probe.read();
+      const low = new Set(probe.low(m));
+      for (const r of low)
+        if (!this.#low.has(r)) {
+          this.#p.logger.warn({ resource: r, share: m[r as keyof MachineMetrics] }, "resource low");
+          this.#p.emit("resource-low", { resource: r, share: m[r as keyof MachineMetrics] });
+        }
+      this.#low.clear();
+      for (const r of low) this.#low.add(r);
+    } catch (e) {
+      this.#p.logger.debug({ err: describe(e) }, "machine probe failed");
+    }
   }
 
   #onEvent(ev: MarketEvent): void {
@@ -203,7 +241,13 @@ export class WorkerDaemon {
         this.#candidates.delete(key);
         break;
       case "paid":
-        this.#p.emit("payment-received", { jobId: key, amount: ev.amount?.toString(), token: ev.token });
+        this.#p.emit("payment-received", {
+          jobId: key,
+          amount: ev.amount,
+          token: ev.token,
+          heldUntil: ev.heldUntil,
+          via: this.#state.job(ev.jobId)?.steps.committed ? "commit" : "take",
+        });
         break;
       case "dispute":
         if (this.#state.job(ev.jobId)) this.#p.emit("dispute-raised", { jobId: key });
@@ -337,7 +381,12 @@ export class WorkerDaemon {
       this.#state.update(jobId, { step: "settled", note: onChain.status });
       if (rec.steps.revealed || rec.steps.reported) {
         this.#stats.completed++;
-        this.#p.emit("job-completed", { jobId: key, digest: rec.digest });
+        this.#p.emit("job-completed", {
+          jobId: key,
+          digest: rec.digest,
+          status: onChain.status,
+          via: rec.steps.committed ? "commit" : "take",
+        });
       }
       this.#withdrawDue = true;
       return;
@@ -352,7 +401,7 @@ export class WorkerDaemon {
           const slot = await this.#rpc("takeSlot", () => chain.take(jobId));
           this.#state.update(jobId, { step: "claimed", slot });
           this.#stats.taken++;
-          this.#p.emit("job-claimed", { jobId: key, slot });
+          this.#p.emit("job-claimed", { jobId: key, slot, via: "take" });
           this.#startExecution(offer);
         } catch (e) {
           if (!isRevert(e)) throw e;
@@ -374,7 +423,7 @@ export class WorkerDaemon {
           const slot = await this.#rpc("commit", () => chain.commit(jobId, seal));
           this.#state.update(jobId, { step: "committed", slot });
           this.#stats.taken++;
-          this.#p.emit("job-claimed", { jobId: key, slot });
+          this.#p.emit("job-claimed", { jobId: key, slot, via: "commit" });
           logger.info({ jobId: key, slot }, "committed");
         } catch (e) {
           if (!isRevert(e)) throw e;

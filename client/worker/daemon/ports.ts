@@ -20,6 +20,8 @@ export type MarketEvent = {
   amount?: bigint | undefined;
   /** Token credited, for 'paid'. */
   token?: string | undefined;
+  /** Unix seconds until which a 'paid' credit is held (its challenge window). */
+  heldUntil?: number | undefined;
 };
 
 /** A job on offer plus what the worker needs to fetch and run it. */

@@ -4,8 +4,8 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import { toHex, type Hex, type LocalAccount } from "viem";
-import { signReceipt } from "../../proofs/sign.ts";
+import { toHex, type Hex } from "viem";
+import { signReceipt, type TypedDataSigner } from "../../proofs/sign.ts";
 import { computeSeal, type MarketDomain } from "../../proofs/typed-data.ts";
 import type { OfferDetails, ResultProver, RevealInput } from "./ports.ts";
 
@@ -19,10 +19,10 @@ import type { OfferDetails, ResultProver, RevealInput } from "./ports.ts";
  * ```
  */
 export class SignerProver implements ResultProver {
-  readonly #signer: LocalAccount;
+  readonly #signer: TypedDataSigner;
   readonly #domain: MarketDomain;
   readonly #nodeId: bigint;
-  constructor(signer: LocalAccount, domain: MarketDomain, nodeId: bigint) {
+  constructor(signer: TypedDataSigner, domain: MarketDomain, nodeId: bigint) {
     this.#signer = signer;
     this.#domain = domain;
     this.#nodeId = nodeId;

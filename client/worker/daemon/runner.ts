@@ -13,7 +13,7 @@ import { keccak256, toBytes, type Hex } from "viem";
 import { SandrunError } from "../../errors/base.ts";
 import { SpecHashMismatchError } from "../../job/spec-errors.ts";
 import { decodeJobSpec, fetchSpec, type JobSpec } from "../../job/spec.ts";
-import { runInSandbox } from "../sandbox/index.ts";
+import { runInSandbox, type SandboxResult } from "../sandbox/index.ts";
 import type { ExecutionResult, JobRunner, OfferDetails } from "./ports.ts";
 
 /** The sandbox failed to produce a result the protocol can use. */
@@ -61,26 +61,41 @@ export class SandboxRunner implements JobRunner {
 
   async run(offer: OfferDetails, signal: AbortSignal): Promise<ExecutionResult> {
     const spec = await loadOfferSpec(offer);
+    return this.runSpec(spec, offer.jobId, signal);
+  }
+
+  /** Runs an already checked spec (e.g. `Node.executeJob(job)` with a built Job). */
+  async runSpec(spec: JobSpec, jobId: bigint, signal?: AbortSignal): Promise<ExecutionResult> {
     const r = await runInSandbox(spec, {
-      signal,
+      ...(signal ? { signal } : {}),
       ...(this.#scratchRoot ? { scratchRoot: this.#scratchRoot } : {}),
     });
-    const usage = {
-      wallMs: r.usage.wallMs,
-      cpuMs: r.usage.cpuMs,
-      peakMemoryBytes: r.usage.peakMemoryKb * 1024,
-    };
-    switch (r.outcome) {
-      case "ok":
-        return { digest: r.outputDigest, output: r.stdout, usage, exitCode: r.exitCode ?? 0 };
-      case "timeout":
-      case "memory":
-      case "output-limit": {
-        const output = toBytes(`sandrun:limit-exceeded:${r.outcome}`);
-        return { digest: keccak256(output), output, usage, exitCode: -1 };
-      }
-      default:
-        throw new JobRunFailedError(offer.jobId, r.outcome, r.error);
+    return toExecutionResult(jobId, r);
+  }
+}
+
+/**
+ * What the protocol takes from a sandbox run: the digest of stdout for a run that finished,
+ * the digest of a fixed limit marker for one that overran a limit.
+ *
+ * @throws {JobRunFailedError} for a crash or a refusal (nothing the protocol can use).
+ */
+export function toExecutionResult(jobId: bigint, r: SandboxResult): ExecutionResult {
+  const usage = {
+    wallMs: r.usage.wallMs,
+    cpuMs: r.usage.cpuMs,
+    peakMemoryBytes: r.usage.peakMemoryKb * 1024,
+  };
+  switch (r.outcome) {
+    case "ok":
+      return { digest: r.outputDigest, output: r.stdout, usage, exitCode: r.exitCode ?? 0 };
+    case "timeout":
+    case "memory":
+    case "output-limit": {
+      const output = toBytes(`sandrun:limit-exceeded:${r.outcome}`);
+      return { digest: keccak256(output), output, usage, exitCode: -1 };
     }
+    default:
+      throw new JobRunFailedError(jobId, r.outcome, r.error);
   }
 }

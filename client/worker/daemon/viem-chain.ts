@@ -202,6 +202,7 @@ export class ViemWorkerChain implements WorkerChain {
               ...base,
               amount: log.args.amount,
               token: log.args.token,
+              heldUntil: log.args.heldUntil === undefined ? undefined : Number(log.args.heldUntil),
             });
           break;
         case "DisputeRaised":
