@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 
 import { SandrunError } from "../client/errors.ts";
-import { runDemo } from "./demo/run.ts";
+import { cleanUp, runDemo } from "./demo/run.ts";
 
 const USAGE = `usage: npm start [-- --rpc <url>]
 
@@ -36,14 +36,25 @@ try {
   process.exit(2);
 }
 
+process.once("SIGINT", () => {
+  console.error("\ninterrupted: stopping the workers and cleaning up...");
+  void cleanUp().finally(() => process.exit(130));
+});
+
 try {
   await runDemo({ rpcUrl });
   process.exit(0);
 } catch (e) {
   // A newcomer gets one clear line, not a stack trace (SANDRUN_DEBUG=1 shows it).
   const message =
-    e instanceof SandrunError ? e.shortMessage : e instanceof Error ? e.message.split("\n")[0] : String(e);
+    e instanceof SandrunError
+      ? e.shortMessage
+      : e instanceof Error
+        ? (e.message.split("\n")[0] ?? "")
+        : String(e);
   console.error(`\ndemo failed: ${message}`);
+  if (rpcUrl && /connect/iu.test(message))
+    console.error(`is a chain listening at ${rpcUrl}? Start one with \`npx hardhat node\`.`);
   if (process.env.SANDRUN_DEBUG) console.error(e);
   process.exit(1);
 }

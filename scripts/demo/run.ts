@@ -35,11 +35,28 @@ export class DemoIncompleteError extends Error {
   override name = "DemoIncompleteError";
 }
 
+/** Clean-up steps of the running demo, newest first (workers, feed, chain, temp files). */
+const cleanups: (() => Promise<void> | void)[] = [];
+
+/**
+ * Stops whatever the demo started (worker processes, the chain connection, the Ignition journal
+ * of an `--rpc` run, temp files). Safe to call twice: for Ctrl-C in the middle of a run.
+ */
+export async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const step = cleanups.shift()!;
+    try {
+      await step();
+    } catch {
+      // best effort: the next step still runs
+    }
+  }
+}
+
+/** Runs the whole demo; throws (after cleaning up) when it cannot show what it promised. */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const stateRoot = mkdtempSync(join(tmpdir(), "sandrun-demo-"));
-  const cleanups: (() => Promise<void> | void)[] = [
-    () => rmSync(stateRoot, { recursive: true, force: true }),
-  ];
+  cleanups.unshift(() => rmSync(stateRoot, { recursive: true, force: true }));
   try {
     heading("1. A chain with the Sandrun protocol");
     say(
@@ -125,6 +142,6 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     if (!facts.allEnded) throw new DemoIncompleteError("some jobs did not end in time");
     if (!facts.dishonestSlashed) throw new DemoIncompleteError("the dishonest node was not slashed");
   } finally {
-    for (const cleanup of cleanups) await cleanup();
+    await cleanUp();
   }
 }
