@@ -19,7 +19,7 @@ import {JobMarketBase} from "./JobMarketBase.sol";
 contract JobMarket is JobMarketBase, IJobMarket {
     using SlotRecord for uint256;
 
-    /// @notice Delegated code: settle and one-transaction batches (JobMarketSettlement).
+    /// @notice Delegated code: settle, cancel, one-transaction batches, dispute rulings (JobMarketSettlement).
     address public immutable settlementModule;
     /// @notice Delegated code: batch posting, carried and batched node steps, disputes (JobMarketExtension).
     address public immutable extension;
@@ -317,7 +317,7 @@ contract JobMarket is JobMarketBase, IJobMarket {
 
     /// @inheritdoc IJobMarket
     function rule(uint256, bool, SettlementRecord calldata) external {
-        _delegate(extension);
+        _delegate(settlementModule);
     }
 
     /// @inheritdoc IJobMarket

@@ -5,6 +5,7 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
@@ -419,7 +420,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         bytes32 uriHash
     ) internal {
         bytes32 h = JobMessages.receiptHash(jobId, j.specHash, j.runtime, r.digest, uriHash, r.usage);
-        if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(h), r.receiptSignature)) {
+        if (!_validSignature(signer, _hashTypedDataV4(h), r.receiptSignature)) {
             revert JobMarketInvalidReceipt(jobId, nodeId, signer);
         }
         emit ReceiptSubmitted(jobId, nodeId, r.usage.wallMs, r.usage.cpuMs, r.usage.peakMemory, r.receiptSignature);
@@ -436,9 +437,19 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         uint256 jobId,
         uint64 nodeId
     ) internal view {
-        if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(structHash), signature)) {
+        if (!_validSignature(signer, _hashTypedDataV4(structHash), signature)) {
             revert JobMarketInvalidSignature(jobId, nodeId, signer);
         }
+    }
+
+    /// @dev SignatureChecker's rule with ECDSA tried first, so an EOA signer costs no EXTCODESIZE of
+    ///      a cold account; ERC-1271 for contract signers otherwise. Accepts exactly what
+    ///      `SignatureChecker.isValidSignatureNow` accepts, except that a contract account whose own
+    ///      key signs (an EIP-7702 account) is also accepted by ECDSA, as it is that key's signature.
+    function _validSignature(address signer, bytes32 digest, bytes memory signature) internal view returns (bool) {
+        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
+        if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
+        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
     }
 
     /// @dev One job decided in one transaction; no per-node storage is written.
@@ -452,19 +463,21 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         Ctx memory c = _ctx(jobId, j);
         SlotInfo[] memory slots = new SlotInfo[](n);
         bool directed = j.flags & DIRECTED != 0;
+        uint64[] memory ids = new uint64[](n);
         for (uint256 i; i < n; ++i) {
-            NodeSubmission calldata ns = s.nodes[i];
-            uint64 nodeId = ns.nodeId;
+            uint64 nodeId = s.nodes[i].nodeId;
             if (directed) {
                 if (_slots[jobId][i].nodeId() != nodeId) revert JobMarketNotAssigned(jobId, nodeId);
                 delete _slots[jobId][i];
             } else {
-                for (uint256 k; k < i; ++k) if (slots[k].nodeId == nodeId) revert JobMarketDuplicateNode(nodeId);
+                for (uint256 k; k < i; ++k) if (ids[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
                 if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
             }
-            (, address signer, ) = nodeRegistry.lockCollateral(nodeId, c.collateral);
-            slots[i] = _verifySubmission(jobId, j, ns, signer, c.price, uint8(i));
+            ids[i] = nodeId;
         }
+        // One registry call locks all n; settlement below releases or slashes every lock.
+        (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
+        for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(jobId, j, s.nodes[i], signers[i], c.price, uint8(i));
         _finish(c, j, slots);
     }
 
@@ -556,10 +569,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         rec.nodes = new uint64[](slots.length);
         rec.payees = new address[](slots.length);
         rec.amounts = new uint96[](slots.length);
-        address[] memory winners = new address[](agree);
-
-        uint256 paid = _payWinners(c, slots, reached, winner, rec, winners);
-        _handleOthers(c, slots, reached, winner, winners);
+        uint256 paid = _settleNodes(c, slots, reached, winner, rec, agree);
 
         if (rec.fee != 0) _credit(c.jobId, rec.treasury, c.token, rec.fee, rec.challengeEnds);
         uint256 refund = uint256(c.n) * c.price - paid;
@@ -585,39 +595,97 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         return Consensus.tally(c.strategy, c.n, digests, weights, count);
     }
 
+    /// @dev Releases every node that is not slashed in one registry call (which also records each
+    ///      outcome and returns the payees), credits the winners, then slashes the rest.
     /// @return paid gross amount paid out of escrow (payouts + fee)
-    function _payWinners(
+    function _settleNodes(
         Ctx memory c,
         SlotInfo[] memory slots,
         bool reached,
         bytes20 winner,
         SettlementRecord memory rec,
-        address[] memory winners
+        uint256 agree
     ) internal returns (uint256 paid) {
-        uint256 w;
-        uint256 fee;
-        for (uint256 i; i < slots.length; ++i) {
+        (uint64[] memory ids, Outcome[] memory outcomes) = _outcomes(c, slots, reached, winner, rec);
+        address[] memory owners = ids.length == 0
+            ? new address[](0)
+            : nodeRegistry.releaseCollateralBatch(ids, c.collateral, outcomes);
+        paid = _payWinners(c, slots, rec, ids, outcomes, owners);
+        _slashRest(c, slots, ids, rec.payees, agree);
+    }
+
+    /// @dev The nodes to release (all but the slashed) and each one's outcome, in slot order.
+    function _outcomes(
+        Ctx memory c,
+        SlotInfo[] memory slots,
+        bool reached,
+        bytes20 winner,
+        SettlementRecord memory rec
+    ) internal pure returns (uint64[] memory ids, Outcome[] memory outcomes) {
+        uint256 m = slots.length;
+        ids = new uint64[](m);
+        outcomes = new Outcome[](m);
+        uint256 r;
+        for (uint256 i; i < m; ++i) {
             SlotInfo memory s = slots[i];
             rec.nodes[i] = s.nodeId;
-            if (!reached || !s.revealed || s.digest != winner) continue;
-            (uint256 gross, uint256 f) = _payWinner(c, s, rec, i);
-            winners[w++] = rec.payees[i];
-            paid += gross;
-            fee += f;
+            Outcome outcome;
+            if (reached && s.revealed && s.digest == winner) {
+                outcome = Outcome.Completed;
+            } else {
+                // A revealed loser is a dissenter when consensus was reached (honest but outvoted
+                // otherwise); a silent slot is a no-show.
+                bool slash = s.revealed
+                    ? reached && c.level >= VerificationLevel.Strict
+                    : c.level >= VerificationLevel.Standard;
+                if (slash && c.collateral != 0) continue; // slashed by _slashRest, not released
+                outcome = slash ? Outcome.Slashed : (s.revealed && !reached ? Outcome.None : Outcome.Failed);
+            }
+            ids[r] = s.nodeId;
+            outcomes[r] = outcome;
+            ++r;
+        }
+        assembly ("memory-safe") {
+            // Trim both arrays to the r released nodes (shrinking a memory array's length is safe).
+            mstore(ids, r)
+            mstore(outcomes, r)
+        }
+    }
+
+    /// @dev Credits each winner its invoice less the fee (held during the challenge window).
+    function _payWinners(
+        Ctx memory c,
+        SlotInfo[] memory slots,
+        SettlementRecord memory rec,
+        uint64[] memory ids,
+        Outcome[] memory outcomes,
+        address[] memory owners
+    ) internal returns (uint256 paid) {
+        uint256 k;
+        uint256 fee;
+        for (uint256 i; i < slots.length; ++i) {
+            // Node ids are distinct within a job, so the released ones come back in slot order.
+            if (k == ids.length || ids[k] != slots[i].nodeId) continue;
+            if (outcomes[k] == Outcome.Completed) {
+                (uint256 gross, uint256 f) = _payWinner(c, rec, i, owners[k], slots[i].invoice);
+                paid += gross;
+                fee += f;
+            }
+            ++k;
         }
         // fee <= paid / 10 <= 16 * max(uint96) / 10 < 2^96 * 1.6: realistic escrows fit uint96.
         rec.fee = uint96(fee);
     }
 
-    /// @dev Releases a winner's collateral and credits its invoice less the fee (held during the challenge window).
+    /// @dev Credits one winner its invoice (the full price when 0) less the fee.
     function _payWinner(
         Ctx memory c,
-        SlotInfo memory s,
         SettlementRecord memory rec,
-        uint256 i
+        uint256 i,
+        address owner,
+        uint96 invoice
     ) internal returns (uint256 gross, uint256 f) {
-        address owner = nodeRegistry.releaseCollateral(s.nodeId, c.collateral, Outcome.Completed);
-        gross = s.invoice == 0 ? c.price : s.invoice;
+        gross = invoice == 0 ? c.price : invoice;
         f = (gross * _feeBps) / 10_000;
         uint96 net = uint96(gross - f); // gross <= price, a uint96
         rec.payees[i] = owner;
@@ -625,42 +693,41 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (net != 0) _credit(c.jobId, owner, c.token, net, rec.challengeEnds);
     }
 
-    function _handleOthers(
+    /// @dev Slashes every node `_outcomes` left out (dissenters and no-shows with collateral at stake).
+    function _slashRest(
         Ctx memory c,
         SlotInfo[] memory slots,
-        bool reached,
-        bytes20 winner,
-        address[] memory winners
+        uint64[] memory ids,
+        address[] memory payees,
+        uint256 winners
     ) internal {
+        uint256 k;
         for (uint256 i; i < slots.length; ++i) {
-            SlotInfo memory s = slots[i];
-            if (reached && s.revealed && s.digest == winner) continue;
-            bool slash;
-            Outcome outcome;
-            if (s.revealed) {
-                // A dissenter when consensus was reached; otherwise honest but outvoted.
-                slash = reached && c.level >= VerificationLevel.Strict;
-                outcome = reached ? Outcome.Failed : Outcome.None;
-            } else {
-                // A no-show.
-                slash = c.level >= VerificationLevel.Standard;
-                outcome = Outcome.Failed;
+            uint64 nodeId = slots[i].nodeId;
+            if (k < ids.length && ids[k] == nodeId) {
+                ++k;
+                continue;
             }
-            if (slash && c.collateral != 0) {
-                address token = nodeRegistry.slashCollateral(s.nodeId, c.collateral, Outcome.Slashed);
-                emit Slashed(c.jobId, s.nodeId, token, c.collateral);
-                _splitSlash(c, token, c.collateral, winners);
-            } else {
-                nodeRegistry.releaseCollateral(s.nodeId, c.collateral, slash ? Outcome.Slashed : outcome);
-            }
+            address token = nodeRegistry.slashCollateral(nodeId, c.collateral, Outcome.Slashed);
+            emit Slashed(c.jobId, nodeId, token, c.collateral);
+            _splitSlash(c, token, c.collateral, payees, winners);
         }
     }
 
-    /// @dev Half (rounded down) shared equally by the winners, the rest with all dust to the requester.
-    function _splitSlash(Ctx memory c, address token, uint256 amount, address[] memory winners) internal {
-        uint256 each = winners.length == 0 ? 0 : amount / 2 / winners.length;
-        for (uint256 i; i < winners.length && each != 0; ++i) _credit(c.jobId, winners[i], token, each, 0);
-        uint256 rest = amount - each * winners.length;
+    /// @dev Half (rounded down) shared equally by the `winners` non-zero `payees`, the rest with all
+    ///      dust to the requester.
+    function _splitSlash(
+        Ctx memory c,
+        address token,
+        uint256 amount,
+        address[] memory payees,
+        uint256 winners
+    ) internal {
+        uint256 each = winners == 0 ? 0 : amount / 2 / winners;
+        for (uint256 i; i < payees.length && each != 0; ++i) {
+            if (payees[i] != address(0)) _credit(c.jobId, payees[i], token, each, 0);
+        }
+        uint256 rest = amount - each * winners;
         if (rest != 0) _credit(c.jobId, c.requester, token, rest, 0);
     }
 
@@ -747,16 +814,27 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
         if (record.fee != 0) _balances[record.treasury][record.token].held -= record.fee;
         _refund(jobId, record.requester, record.token, back);
+        uint64[] memory losers = new uint64[](record.payees.length);
+        Outcome[] memory outcomes = new Outcome[](record.payees.length);
+        uint256 count;
         for (uint256 i; i < record.payees.length; ++i) {
             if (record.payees[i] == address(0)) continue;
             uint64 nodeId = record.nodes[i];
             (address token, uint96 taken) = nodeRegistry.slashFreeBond(nodeId, record.collateralPerNode);
-            nodeRegistry.recordOutcome(nodeId, Outcome.DisputeLost);
+            losers[count] = nodeId;
+            outcomes[count++] = Outcome.DisputeLost;
             if (taken != 0) {
                 emit Slashed(jobId, nodeId, token, taken);
                 _credit(jobId, record.requester, token, taken, 0);
             }
         }
+        assembly ("memory-safe") {
+            // Trim to the winners (shrinking a memory array's length is safe).
+            mstore(losers, count)
+            mstore(outcomes, count)
+        }
+        // Releasing nothing records the lost dispute for every winner in one call.
+        nodeRegistry.releaseCollateralBatch(losers, 0, outcomes);
         _credit(jobId, disputer, address(0), deposit, 0);
     }
 

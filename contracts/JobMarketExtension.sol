@@ -105,21 +105,6 @@ contract JobMarketExtension is JobMarketBase {
         IArbiter(arbiter).onDisputeRaised(jobId, msg.sender, deadline, evidenceURI);
     }
 
-    /// @notice See IJobMarket.
-    function rule(uint256 jobId, bool uphold, SettlementRecord calldata record) external nonReentrant {
-        _checkRecord(jobId, record);
-        Dispute storage d = _disputes[jobId];
-        if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
-        if (msg.sender != d.arbiter) revert JobMarketNotArbiter(jobId, msg.sender);
-        if (block.timestamp > d.deadline) revert JobMarketDisputeExpired(jobId, d.deadline);
-        d.resolved = true;
-        uint96 deposit = d.deposit;
-        address disputer = d.disputer;
-        emit DisputeResolved(jobId, uphold, false);
-        if (uphold) _upheld(jobId, record, deposit);
-        else _overturn(jobId, record, disputer, deposit);
-    }
-
     function _onDecided(uint256 jobId, Job storage) internal override {
         _delegateSettle(settlementModule, jobId);
     }

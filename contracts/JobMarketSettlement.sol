@@ -3,11 +3,11 @@ pragma solidity ^0.8.28;
 
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
-import {Job, JobStatus, JobSubmission, Dispute} from "./types/Job.sol";
+import {Job, JobStatus, JobSubmission, Dispute, SettlementRecord} from "./types/Job.sol";
 import {JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
-/// @title The job market's settlement module: settle, cancel, one-transaction batches, dispute finalization
+/// @title The job market's settlement module: settle, cancel, one-transaction batches, dispute rulings and finalization
 /// @notice Never called directly: JobMarket (and JobMarketExtension) delegatecall it, so it runs on
 ///         JobMarket's storage, balance and address. Called directly it only sees its own empty storage.
 contract JobMarketSettlement is JobMarketBase {
@@ -62,6 +62,21 @@ contract JobMarketSettlement is JobMarketBase {
         d.resolved = true;
         emit DisputeResolved(jobId, true, true);
         _credit(jobId, d.disputer, address(0), d.deposit, 0);
+    }
+
+    /// @notice See IJobMarket.
+    function rule(uint256 jobId, bool uphold, SettlementRecord calldata record) external nonReentrant {
+        _checkRecord(jobId, record);
+        Dispute storage d = _disputes[jobId];
+        if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
+        if (msg.sender != d.arbiter) revert JobMarketNotArbiter(jobId, msg.sender);
+        if (block.timestamp > d.deadline) revert JobMarketDisputeExpired(jobId, d.deadline);
+        d.resolved = true;
+        uint96 deposit = d.deposit;
+        address disputer = d.disputer;
+        emit DisputeResolved(jobId, uphold, false);
+        if (uphold) _upheld(jobId, record, deposit);
+        else _overturn(jobId, record, disputer, deposit);
     }
 
     function _onDecided(uint256 jobId, Job storage j) internal override {

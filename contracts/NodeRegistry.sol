@@ -4,7 +4,6 @@ pragma solidity ^0.8.28;
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
@@ -25,7 +24,7 @@ import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "./types/Node
 ///      (2, `PricesPacking`), metadata hash; plus an unbonding request slot written only on request.
 ///      Invariant: for every token, this contract's balance >= the sum of the bonds of the nodes
 ///      bonded in it (equal unless someone sends tokens without bonding).
-contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardTransient {
+contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using NodePacking for uint256;
 
@@ -76,10 +75,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
     /// @inheritdoc INodeRegistry
     uint32 public immutable override epochLength;
 
-    // Declared first so it packs into the slot of Ownable2Step's pending owner and Pausable's
-    // flag, which `register` reads anyway.
-    uint64 private _nodeCount;
+    // One slot: every collateral hook reads the job market and the pause flag, every registration
+    // the pause flag and the node count, so each pays one cold read for all of them.
     address private _jobMarket;
+    bool private _paused;
+    uint64 private _nodeCount;
     uint32 private _unbondingDelay;
     mapping(uint64 nodeId => Node) private _nodes;
     TokenConfig[] private _tokens;
@@ -103,6 +103,23 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         _tokens.push(TokenConfig(address(0), minBond));
         _tokenEntries[address(0)] = TokenEntry(0, true, true);
         emit BondTokenSet(address(0), 0, true, minBond);
+    }
+
+    /// @notice The registry was paused / unpaused by the owner (OpenZeppelin Pausable's events and
+    ///         errors; the flag lives beside the job market's address so a hook reads one slot).
+    event Paused(address account);
+    event Unpaused(address account);
+    error EnforcedPause();
+    error ExpectedPause();
+
+    modifier whenNotPaused() {
+        if (_paused) revert EnforcedPause();
+        _;
+    }
+
+    /// @notice Whether registrations, bonding and collateral locks are stopped.
+    function paused() external view returns (bool) {
+        return _paused;
     }
 
     modifier onlyJobMarket() {
@@ -228,7 +245,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;
         _requireLiveOwner(nodeId, core);
-        TokenConfig memory config = _tokens[core.bondTokenId()];
+        TokenConfig memory config = _tokenConfig(core.bondTokenId());
         if (!_tokenEntries[config.token].allowed) revert NodeRegistryTokenNotAllowed(config.token);
         _addBond(nodeId, node, config.token, amount);
     }
@@ -279,7 +296,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         delete node.unbond;
         node.core = core.withUnbonding(false);
         // Interaction last.
-        address token = _tokens[core.bondTokenId()].token;
+        address token = _tokenConfig(core.bondTokenId()).token;
         address to = core.owner();
         emit BondWithdrawn(nodeId, to, token, amount);
         _pay(token, to, amount);
@@ -306,36 +323,37 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         uint64 nodeId,
         uint96 amount
     ) external override onlyJobMarket whenNotPaused returns (address owner_, address signer, address bondToken) {
-        Node storage node = _nodes[nodeId];
-        uint256 core = node.core;
-        BondAccount storage account = node.account;
-        uint96 bonded = account.bond;
-        uint96 locked = account.locked;
-        TokenConfig memory config = _tokens[core.bondTokenId()];
-        if (!_isActive(core, bonded, config.minBond)) revert NodeRegistryNodeNotActive(nodeId);
-        uint96 free = bonded - locked;
-        if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
-        locked += amount;
-        account.locked = locked;
+        uint96 locked;
+        (owner_, signer, bondToken, locked) = _lock(nodeId, amount);
         emit CollateralLocked(nodeId, amount, locked);
-        return (core.owner(), node.heartbeat.signer(), config.token);
     }
 
     /// @inheritdoc INodeCollateral
-    function releaseCollateral(
-        uint64 nodeId,
+    function lockCollateralBatch(
+        uint64[] calldata nodeIds,
+        uint96 amount
+    ) external override onlyJobMarket whenNotPaused returns (address[] memory owners, address[] memory signers) {
+        uint256 n = nodeIds.length;
+        owners = new address[](n);
+        signers = new address[](n);
+        for (uint256 i; i < n; ++i) (owners[i], signers[i], , ) = _lock(nodeIds[i], amount);
+    }
+
+    /// @inheritdoc INodeCollateral
+    function releaseCollateralBatch(
+        uint64[] calldata nodeIds,
         uint96 amount,
-        Outcome outcome
-    ) external override onlyJobMarket returns (address owner_) {
-        Node storage node = _nodes[nodeId];
-        owner_ = node.core.owner();
-        if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
-        BondAccount memory account = node.account;
-        if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
-        account.locked -= amount;
-        _recordOutcome(nodeId, account, outcome);
-        node.account = account;
-        emit CollateralReleased(nodeId, amount, account.locked);
+        Outcome[] calldata outcomes
+    ) external override onlyJobMarket returns (address[] memory owners) {
+        uint256 n = nodeIds.length;
+        if (outcomes.length != n) revert NodeRegistryLengthMismatch(n, outcomes.length);
+        owners = new address[](n);
+        for (uint256 i; i < n; ++i) {
+            uint96 locked;
+            (owners[i], locked) = _release(nodeIds[i], amount, outcomes[i]);
+            // An outcome already announced ReputationUpdated (indexers re-read the node on it).
+            if (outcomes[i] == Outcome.None) emit CollateralReleased(nodeIds[i], amount, locked);
+        }
     }
 
     /// @inheritdoc INodeCollateral
@@ -354,18 +372,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         account.bond -= amount;
         _recordOutcome(nodeId, account, outcome);
         node.account = account;
-        token = _tokens[core.bondTokenId()].token;
+        token = _tokenConfig(core.bondTokenId()).token;
         emit CollateralSlashed(nodeId, msg.sender, amount, account.bond);
         _pay(token, msg.sender, amount);
-    }
-
-    /// @inheritdoc INodeCollateral
-    function recordOutcome(uint64 nodeId, Outcome outcome) external override onlyJobMarket {
-        Node storage node = _nodes[nodeId];
-        if (node.core.owner() == address(0)) revert NodeRegistryUnknownNode(nodeId);
-        BondAccount memory account = node.account;
-        _recordOutcome(nodeId, account, outcome);
-        node.account = account;
     }
 
     /// @inheritdoc INodeCollateral
@@ -382,7 +391,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         taken = amount < free ? amount : free;
         bonded -= taken;
         account.bond = bonded;
-        token = _tokens[core.bondTokenId()].token;
+        token = _tokenConfig(core.bondTokenId()).token;
         emit FreeBondSlashed(nodeId, msg.sender, taken, bonded);
         _pay(token, msg.sender, taken);
     }
@@ -394,7 +403,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;
         BondAccount memory account = node.account;
-        TokenConfig memory config = _tokens[core.bondTokenId()];
+        TokenConfig memory config = _tokenConfig(core.bondTokenId());
         n.owner = core.owner();
         n.signer = node.heartbeat.signer();
         n.bondToken = config.token;
@@ -457,7 +466,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
             words[o + 6] = node.prices1;
             words[o + 7] = uint256(node.metadataHash);
             BondAccount memory a = node.account; // warm now
-            bool active = _isActive(core, a.bond, _tokens[core.bondTokenId()].minBond);
+            bool active = _isActive(core, a.bond, _tokenConfig(core.bondTokenId()).minBond);
             words[o + 8] =
                 (active ? 1 : 0) |
                 (uint256(Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost)) << 8) |
@@ -471,7 +480,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         uint256 core = node.core;
         BondAccount memory account = node.account;
         Unbond memory pending = node.unbond;
-        info.token = _tokens[core.bondTokenId()].token;
+        info.token = _tokenConfig(core.bondTokenId()).token;
         info.bond = account.bond;
         info.locked = account.locked;
         info.unbonding = pending.amount;
@@ -567,12 +576,16 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
 
     /// @inheritdoc INodeRegistry
     function pause() external override onlyOwner {
-        _pause();
+        if (_paused) revert EnforcedPause();
+        _paused = true;
+        emit Paused(msg.sender);
     }
 
     /// @inheritdoc INodeRegistry
     function unpause() external override onlyOwner {
-        _unpause();
+        if (!_paused) revert ExpectedPause();
+        _paused = false;
+        emit Unpaused(msg.sender);
     }
 
     // ================================================================== internals
@@ -653,6 +666,51 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         }
     }
 
+    /// @dev Locks `amount` of the node's free bond. Reads the node's core, bond account and
+    ///      heartbeat words and its bond token's config: the least that proves it may take work.
+    function _lock(
+        uint64 nodeId,
+        uint96 amount
+    ) private returns (address owner_, address signer, address bondToken, uint96 locked) {
+        Node storage node = _nodes[nodeId];
+        uint256 core = node.core;
+        BondAccount storage account = node.account;
+        uint96 bonded = account.bond;
+        locked = account.locked;
+        TokenConfig memory config = _tokenConfig(core.bondTokenId());
+        if (!_isActive(core, bonded, config.minBond)) revert NodeRegistryNodeNotActive(nodeId);
+        uint96 free = bonded - locked;
+        if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
+        locked += amount;
+        account.locked = locked;
+        return (core.owner(), node.heartbeat.signer(), config.token, locked);
+    }
+
+    /// @dev Unlocks `amount` and records `outcome` (one write of the bond account).
+    function _release(uint64 nodeId, uint96 amount, Outcome outcome) private returns (address owner_, uint96 locked) {
+        Node storage node = _nodes[nodeId];
+        owner_ = node.core.owner();
+        if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
+        BondAccount memory account = node.account;
+        if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
+        account.locked -= amount;
+        _recordOutcome(nodeId, account, outcome);
+        node.account = account;
+        return (owner_, account.locked);
+    }
+
+    /// @dev `_tokens[id]` without the array's length check (one cold read fewer): every id stored
+    ///      in a node's core word was a valid index when written, and tokens are never removed.
+    function _tokenConfig(uint16 id) private view returns (TokenConfig memory config) {
+        uint256 word;
+        assembly ("memory-safe") {
+            mstore(0, _tokens.slot)
+            word := sload(add(keccak256(0, 32), id))
+        }
+        config.token = address(uint160(word));
+        config.minBond = uint96(word >> 160);
+    }
+
     /// @dev Bumps the counter for `outcome` (saturating, so a counter can never wrap) and emits
     ///      the new score. `None` changes nothing.
     function _recordOutcome(uint64 nodeId, BondAccount memory a, Outcome outcome) private {
@@ -698,7 +756,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, Pausable, ReentrancyGuardT
         uint256 core = node.core;
         uint256 hb = node.heartbeat;
         BondAccount memory a = node.account;
-        TokenConfig memory config = _tokens[core.bondTokenId()];
+        TokenConfig memory config = _tokenConfig(core.bondTokenId());
         v.id = nodeId;
         v.owner = core.owner();
         v.signer = hb.signer();

@@ -116,7 +116,11 @@ contract NodeRegistryTest {
         _check();
 
         uint96 releaseAmount = uint96(_bound(releaseSeed, 0, lockAmount - slashAmount));
-        registry.releaseCollateral(_node, releaseAmount, Outcome.Completed);
+        uint64[] memory ids = new uint64[](1);
+        Outcome[] memory outcomes = new Outcome[](1);
+        ids[0] = _node;
+        outcomes[0] = Outcome.Completed;
+        registry.releaseCollateralBatch(ids, releaseAmount, outcomes);
         _check();
         return lockAmount - slashAmount - releaseAmount;
     }
@@ -178,10 +182,17 @@ contract NodeRegistryTest {
         uint64 node = _register(address(0), 10);
         (uint32 score, , , , ) = registry.reputation(node);
         require(score == 500_000, "neutral start");
-        registry.recordOutcome(node, Outcome.Completed);
-        registry.recordOutcome(node, Outcome.Completed);
-        registry.recordOutcome(node, Outcome.Failed);
-        registry.recordOutcome(node, Outcome.DisputeLost);
+        uint64[] memory ids = new uint64[](4);
+        Outcome[] memory outcomes = new Outcome[](4);
+        (ids[0], ids[1], ids[2], ids[3]) = (node, node, node, node);
+        (outcomes[0], outcomes[1], outcomes[2], outcomes[3]) = (
+            Outcome.Completed,
+            Outcome.Completed,
+            Outcome.Failed,
+            Outcome.DisputeLost
+        );
+        // Releasing nothing only records the outcomes.
+        registry.releaseCollateralBatch(ids, 0, outcomes);
         (score, , , , ) = registry.reputation(node);
         // 1e6 * (2 + 1) / (2 + 1 + 8 + 2) = 230769
         require(score == 230_769, "formula");

@@ -31,21 +31,31 @@ interface INodeCollateral {
         uint96 amount
     ) external returns (address owner, address signer, address bondToken);
 
-    /// @notice Unlocks `amount` of collateral and records `outcome` in the node's reputation,
-    ///         in one storage write. Returns the node's owner (the payee).
-    function releaseCollateral(
-        uint64 nodeId,
+    /// @notice Locks `amount` for every node of `nodeIds` (all or nothing) and returns their owners
+    ///         and signers, in one call: what the market's one-transaction batch uses.
+    /// @dev The same checks as `lockCollateral`, but no per-node event: the market releases or
+    ///      slashes these locks in the same transaction, and the release announces each node
+    ///      (`ReputationUpdated`, or `CollateralReleased` for `Outcome.None`).
+    function lockCollateralBatch(
+        uint64[] calldata nodeIds,
+        uint96 amount
+    ) external returns (address[] memory owners, address[] memory signers);
+
+    /// @notice Unlocks `amount` for every node of `nodeIds` and records `outcomes[i]` for each, in
+    ///         one call; returns the owners (the payees), in order. With `amount` 0 it only records
+    ///         outcomes (e.g. a lost dispute after the collateral was released).
+    /// @dev Emits `ReputationUpdated` per node (its outcome), or `CollateralReleased` when the
+    ///      outcome is `None`. Reverts `NodeRegistryLengthMismatch` when the arrays differ in length.
+    function releaseCollateralBatch(
+        uint64[] calldata nodeIds,
         uint96 amount,
-        Outcome outcome
-    ) external returns (address owner);
+        Outcome[] calldata outcomes
+    ) external returns (address[] memory owners);
 
     /// @notice Takes `amount` of locked collateral out of the node's bond, transfers it to the
     ///         job market (ETH or the bond token) for the market to credit to its recipients,
     ///         and records `outcome`. Returns the token moved (address(0) = ETH).
     function slashCollateral(uint64 nodeId, uint96 amount, Outcome outcome) external returns (address token);
-
-    /// @notice Records a reputation outcome without moving collateral (e.g. a lost dispute after release).
-    function recordOutcome(uint64 nodeId, Outcome outcome) external;
 
     /// @notice Slashes up to `amount` of the node's free (unlocked) bond — used when a dispute
     ///         overturns a result after the collateral was released. Transfers what it took to

@@ -123,6 +123,8 @@ interface INodeRegistry is INodeCollateral {
     error NodeRegistryEthAlwaysAllowed();
     /// @notice No more token ids are available (65,535 tokens).
     error NodeRegistryTooManyTokens();
+    /// @notice A batch hook was given arrays of different lengths.
+    error NodeRegistryLengthMismatch(uint256 nodes, uint256 outcomes);
 
     // ------------------------------------------------------------------ nodes
 

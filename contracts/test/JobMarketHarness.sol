@@ -25,7 +25,20 @@ contract JobMarketHarness {
     }
 
     function release(uint64 nodeId, uint96 amount, Outcome outcome) external returns (address) {
-        return registry.releaseCollateral(nodeId, amount, outcome);
+        uint64[] memory ids = new uint64[](1);
+        Outcome[] memory outcomes = new Outcome[](1);
+        ids[0] = nodeId;
+        outcomes[0] = outcome;
+        return registry.releaseCollateralBatch(ids, amount, outcomes)[0];
+    }
+
+    function lockBatch(uint64[] calldata nodeIds, uint96 amount) external {
+        (address[] memory owners, address[] memory signers) = registry.lockCollateralBatch(nodeIds, amount);
+        for (uint256 i; i < owners.length; ++i) emit Locked(owners[i], signers[i], address(0));
+    }
+
+    function releaseBatch(uint64[] calldata nodeIds, uint96 amount, Outcome[] calldata outcomes) external {
+        registry.releaseCollateralBatch(nodeIds, amount, outcomes);
     }
 
     function slash(uint64 nodeId, uint96 amount, Outcome outcome) external returns (address token) {
@@ -34,7 +47,11 @@ contract JobMarketHarness {
     }
 
     function record(uint64 nodeId, Outcome outcome) external {
-        registry.recordOutcome(nodeId, outcome);
+        uint64[] memory ids = new uint64[](1);
+        Outcome[] memory outcomes = new Outcome[](1);
+        ids[0] = nodeId;
+        outcomes[0] = outcome;
+        registry.releaseCollateralBatch(ids, 0, outcomes);
     }
 
     function slashFree(uint64 nodeId, uint96 amount) external returns (address token, uint96 taken) {

@@ -75,7 +75,7 @@ describe("NodeRegistry: collateral hooks", () => {
       who,
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.releaseCollateral([1n, 1n, 1], { account }),
+      registry.write.releaseCollateralBatch([[1n], 1n, [1]], { account }),
       registry,
       "NodeRegistryCallerNotJobMarket",
       who,
@@ -87,7 +87,7 @@ describe("NodeRegistry: collateral hooks", () => {
       who,
     );
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.recordOutcome([1n, 1], { account }),
+      registry.write.lockCollateralBatch([[1n], 1n], { account }),
       registry,
       "NodeRegistryCallerNotJobMarket",
       who,
@@ -170,6 +170,49 @@ describe("NodeRegistry: collateral hooks", () => {
     );
     await registry.write.pause();
     await viem.assertions.revertWithCustomError(harness.write.lock([2n, 1n]), registry, "EnforcedPause");
+  });
+
+  it("locks and releases many nodes in one call, all or nothing, with one event per outcome", async () => {
+    const { registry, harness, alice, bob, bond } = await loadFixture(marketFixture);
+    // Both nodes: owner alice, signer bob (the harness emits Locked per node from the returned arrays).
+    const lockHash = await harness.write.lockBatch([[1n, 2n], 7n]);
+    const receipt = await (await viem.getPublicClient()).waitForTransactionReceipt({ hash: lockHash });
+    const lockedEvents = await harness.getEvents.Locked({}, { blockHash: receipt.blockHash });
+    assert.deepEqual(
+      lockedEvents.map((e) => [e.args.owner, e.args.signer]),
+      [
+        [getAddress(alice.account.address), getAddress(bob.account.address)],
+        [getAddress(alice.account.address), getAddress(bob.account.address)],
+      ],
+    );
+    const registryLocks = await registry.getEvents.CollateralLocked({}, { blockHash: receipt.blockHash });
+    assert.equal(registryLocks.length, 0, "batch locks announce nothing until their release");
+    assert.equal((await registry.read.nodeForJob([1n])).freeBond, bond - 7n);
+    // One node short of bond: nothing is locked for either.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lockBatch([[1n, 2n], bond]),
+      registry,
+      "NodeRegistryInsufficientFreeBond",
+      [1n, bond - 7n, bond],
+    );
+    assert.equal((await registry.read.bondInfo([2n])).locked, 7n);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.releaseBatch([[1n, 2n], 7n, [COMPLETED]]),
+      registry,
+      "NodeRegistryLengthMismatch",
+      [2n, 1n],
+    );
+    await viem.assertions.emitWithArgs(
+      harness.write.releaseBatch([[1n, 2n], 7n, [COMPLETED, 0]]),
+      registry,
+      "CollateralReleased",
+      [2n, 7n, 0n],
+    );
+    assert.equal((await registry.read.bondInfo([1n])).locked, 0n);
+    const [, completed1] = await registry.read.reputation([1n]);
+    const [, completed2] = await registry.read.reputation([2n]);
+    assert.equal(completed1, 1, "outcome recorded");
+    assert.equal(completed2, 0, "None records nothing");
   });
 
   it("slashes locked ETH and tokens to the market, and the slashed part is never withdrawable", async () => {
