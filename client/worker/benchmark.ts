@@ -78,7 +78,7 @@ const LIMITS = { timeoutMs: 10_000, memoryMb: 128, maxOutputBytes: 1024 };
 /** The trivial job of each runtime. */
 export const TRIVIAL_SPECS: Readonly<Record<"wasm" | "js" | "process", JobSpec>> = {
   wasm: { version: 1, runtime: "wasm", code: Buffer.from(EMPTY_WASM).toString("base64"), limits: LIMITS },
-  js: { version: 1, runtime: "js", code: "", limits: LIMITS },
+  js: { version: 1, runtime: "js", code: "0;", limits: LIMITS },
   process: { version: 1, runtime: "process", interpreter: "bash", code: "true", limits: LIMITS },
 };
 

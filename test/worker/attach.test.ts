@@ -266,7 +266,7 @@ describe("worker attached to Node (in-process chain)", function () {
     for (const n of nodes) await n.shutdown();
   });
 
-  it("createWorker() attaches to a node the core root made (node.attachWorker)", async () => {
+  it("createWorker() attaches to a node the core root made (node.attachWorker); machine metrics feed getUtilization and resource-low", async () => {
     const f = await fixture();
     const core = createCoreSandrun({
       publicClient: f.publicClient,
@@ -282,10 +282,17 @@ describe("worker attached to Node (in-process chain)", function () {
       .register();
     const worker = createWorker({
       logger: pino({ level: "silent" }),
+      // Threshold 0: every measured resource counts as low, so the first probe must report them.
+      metrics: { lowThreshold: 0 },
       config: { stateDir: join(stateRoot, "attached"), pollIntervalMs: 100, heartbeatIntervalMs: 0 },
     });
     node.attachWorker(worker);
+    const low: string[] = [];
+    node.on("resource-low", (r) => void low.push(r));
     await node.startListening();
+    expect(low).to.include.members(["cpu", "memory"]);
+    const u = await node.getUtilization();
+    expect(u.machine?.memory).to.be.within(0, 1);
     expect(worker.daemonOf(node)?.nodeId).to.equal(node.nodeId);
     await node.stopListening();
     expect(worker.daemonOf(node)).to.equal(undefined);
