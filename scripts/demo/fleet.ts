@@ -36,7 +36,7 @@ const a100Box = (alias: string, region: string, dishonest = false): MachineSpec 
   alias,
   region,
   dishonest,
-  hardware: "4x A100 80GB, 32 cores, 256 GB",
+  hardware: "4x A100, 32 cores, 256 GB",
   capabilities: {
     gpu: { type: "a100", memory: "80GB", count: 4, computeCapability: 8.0, interconnect: "nvlink" },
     cpu: cpu(32, 3000),
@@ -62,7 +62,7 @@ export const FLEET: readonly MachineSpec[] = [
     alias: "kestrel",
     region: "eu-west-1",
     dishonest: false,
-    hardware: "1x RTX 4090 24GB, 16 cores, 64 GB",
+    hardware: "1x RTX 4090, 16 cores, 64 GB",
     capabilities: {
       gpu: { type: "rtx4090", memory: "24GB", count: 1, computeCapability: 8.9 },
       cpu: cpu(16, 4200),
@@ -82,7 +82,7 @@ export const FLEET: readonly MachineSpec[] = [
     alias: "tern",
     region: "ap-south-1",
     dishonest: false,
-    hardware: "CPU only, 8 cores, 32 GB",
+    hardware: "8 cores, 32 GB",
     capabilities: {
       cpu: cpu(8, 2400),
       memory: { total: 32, type: "ddr4", speed: 3200 },
@@ -100,7 +100,7 @@ export const FLEET: readonly MachineSpec[] = [
     alias: "wren",
     region: "eu-central-1",
     dishonest: false,
-    hardware: "CPU only, 16 cores, 64 GB",
+    hardware: "16 cores, 64 GB",
     capabilities: {
       cpu: cpu(16, 2900),
       memory: { total: 64, type: "ddr4", speed: 3200 },

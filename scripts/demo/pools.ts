@@ -55,7 +55,7 @@ export async function buildPools(sandrun: Root, names: Names): Promise<DemoPools
   names.pools.set(reliable.id, "the high-reliability pool");
   describe(
     "High-reliability pool",
-    "4x A100 in us-east-1/us-west-2; 3 nodes run every job, 2 must agree; sealed commits, signed receipts",
+    "4x A100 in us-east-1/us-west-2; 3 nodes run each job, 2 must agree",
     reliable,
     names,
   );

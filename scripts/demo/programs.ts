@@ -87,11 +87,11 @@ export const WORDS_PY = `
 import collections
 text = "the quick brown fox jumps over the lazy dog the end"
 top = collections.Counter(text.split()).most_common(2)
-print("most common words:", ", ".join(f"{w} x{n}" for w, n in top))
+print("top words:", ", ".join(f"{w} x{n}" for w, n in top))
 `.trim();
 
 /** Shell arithmetic in bash. */
-export const ANSWER_SH = `echo "6 * 7 = $((6 * 7)) (computed by $(basename "$BASH") in a sandbox)"`;
+export const ANSWER_SH = `echo "6 * 7 = $((6 * 7)) (by $(basename "$BASH"))"`;
 
 /** The compiled WebAssembly programs. */
 export type WasmPrograms = { readonly sumOfSquares: Uint8Array; readonly upper: Uint8Array };

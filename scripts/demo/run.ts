@@ -92,14 +92,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     cleanups.unshift(stopFeed);
     await feed.flush();
     table(
-      ["node", "id", "region", "hardware", "price", "worker"],
+      ["node", "id", "region", "hardware", "min/job", "worker"],
       fleet.map((f) => [
         c.bold(f.spec.alias),
         f.id,
         f.spec.region,
         f.spec.hardware,
-        `min ${f.spec.pricing.minimumJob} ETH/job`,
-        f.spec.dishonest ? c.red("dishonest (corrupts its results)") : "honest",
+        `${f.spec.pricing.minimumJob} ETH`,
+        f.spec.dishonest ? c.red("dishonest: lies") : "honest",
       ]),
     );
 
@@ -123,9 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await processes.ready();
     }
     cleanups.unshift(stopWorkers);
-    say(
-      "They follow the chain, take jobs they can run at their price, run them in a sandbox, and prove the result.",
-    );
+    say("Each takes the jobs it can run at its price, runs them in a sandbox and proves the result.");
 
     heading("5. Jobs: submitted, claimed, run, committed, revealed, settled");
     const jobs = await submitJobs(sandrun, pools, wasm, names, () => feed.flush());

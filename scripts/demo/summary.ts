@@ -35,7 +35,7 @@ function outcome(j: DemoJob, names: Names, totals: FeedTotals): string {
   return (
     c.green(`paid ${agreeing.join(", ")}`) +
     (dissent.length > 0
-      ? c.red(`; ${dissent.join(", ")} outvoted${slashed.length > 0 ? " and slashed" : ""}`)
+      ? c.red(`; ${dissent.join(", ")} ${slashed.length > 0 ? "slashed" : "outvoted"}`)
       : "")
   );
 }
@@ -85,7 +85,7 @@ export async function printSummary(
       j.execution.id,
       j.label,
       j.runtime,
-      j.pool.replace(/^the /u, ""),
+      j.pool.replace(/^the /u, "").replace(/ pool$/u, ""),
       j.strategy,
       j.output ?? "-",
       outcome(j, names, totals),

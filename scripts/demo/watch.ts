@@ -77,15 +77,15 @@ export function startFeed(chain: DemoChain, names: Names, everyMs = 150): Feed {
         const p = a.policy as { strategy: number; redundancy: number; verification: number };
         return event(
           "pools",
-          `${pool(a.poolId)} created: ${CONSENSUS_STRATEGIES[p.strategy]}, ${p.redundancy} node(s) per job, ${LEVELS[p.verification]} verification`,
+          `${pool(a.poolId)} created: ${CONSENSUS_STRATEGIES[p.strategy]}, n=${p.redundancy}, ${LEVELS[p.verification]}`,
         );
       }
       case "JobPosted":
         return event(
           "market",
-          `${job(a.jobId)} posted to ${pool(a.poolId)}: ${String(a.n)} slot(s) at up to ${eth(a.pricePerNode as bigint)} each, in escrow` +
+          `${job(a.jobId)} posted to ${pool(a.poolId)}: ${String(a.n)} x ${eth(a.pricePerNode as bigint)} in escrow` +
             ((a.collateralPerNode as bigint) > 0n
-              ? `; each node stakes ${eth(a.collateralPerNode as bigint)}`
+              ? `, stake ${eth(a.collateralPerNode as bigint)} per node`
               : ""),
         );
       case "SlotTaken":
@@ -95,7 +95,7 @@ export function startFeed(chain: DemoChain, names: Names, everyMs = 150): Feed {
         addJob(a.nodeId, a.jobId);
         return event(
           "market",
-          `${node(a.nodeId)} claimed ${job(a.jobId)} with a sealed commitment ${c.dim(short(a.seal as Hex))} (nobody can copy it)`,
+          `${node(a.nodeId)} claimed ${job(a.jobId)} by committing a sealed result ${c.dim(short(a.seal as Hex))}`,
         );
       case "ResultRevealed":
         return event(
@@ -110,7 +110,7 @@ export function startFeed(chain: DemoChain, names: Names, everyMs = 150): Feed {
       case "ReceiptSubmitted":
         return event(
           "market",
-          `${node(a.nodeId)} signed an execution receipt for ${job(a.jobId)} (${String(a.wallMs)} ms wall time)`,
+          `${node(a.nodeId)} sent a signed receipt for ${job(a.jobId)} (${String(a.wallMs)} ms)`,
         );
       case "ConsensusReached":
         return event(
@@ -125,7 +125,7 @@ export function startFeed(chain: DemoChain, names: Names, everyMs = 150): Feed {
         return event(
           "slash",
           c.red(
-            `${node(a.nodeId)} loses ${eth(a.amount as bigint)} of its bond on ${job(a.jobId)} (wrong result)`,
+            `${node(a.nodeId)} loses ${eth(a.amount as bigint)} of its bond on ${job(a.jobId)} (outvoted)`,
           ),
         );
       case "PaymentCredited":
