@@ -197,6 +197,8 @@ export type ReadRegistryParameters = {
   blockNumber?: bigint;
   /** First id to read (default 1). */
   fromId?: bigint;
+  /** Gas for each page's eth_call (default: the node's cap). Large pages need more than some nodes' default. */
+  gas?: bigint;
 };
 
 /** What {@link readRegistry} returns: the nodes and the block they were read at. */
@@ -413,7 +415,12 @@ export async function readRegistryPacked(
     for (let from = first; from <= count; from += BigInt(pageSize)) {
       pages.push(
         client
-          .readContract({ ...at, functionName: "getNodesPacked", args: [from, BigInt(pageSize)] })
+          .readContract({
+            ...at,
+            functionName: "getNodesPacked",
+            args: [from, BigInt(pageSize)],
+            ...(parameters.gas === undefined ? {} : { gas: parameters.gas }),
+          })
           .then((words) => ({ from, words })),
       );
     }
