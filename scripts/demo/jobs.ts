@@ -16,6 +16,7 @@ import {
   PRIMES_JS,
   WORDS_PY,
   hasBubblewrap,
+  hasPython,
   type WasmPrograms,
 } from "./programs.ts";
 import { eth, type Names } from "./watch.ts";
@@ -91,7 +92,9 @@ export async function submitJobs(
       .with(pools.reliable)
       .submit(),
   );
-  if (process)
+  const python = process && hasPython();
+  if (process && !python) warn("python3 is not installed: the Python job is skipped");
+  if (python)
     await add(
       "word count",
       "process (python3)",

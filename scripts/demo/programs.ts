@@ -3,6 +3,7 @@
  * with the `wabt` package at start-up, so no opaque binary is committed), and Python/bash
  * processes under bubblewrap. Each prints a short, checkable answer.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import wabtInit from "wabt";
 
@@ -113,4 +114,9 @@ export async function compileWasm(): Promise<WasmPrograms> {
 /** Whether this machine can run `process` jobs: the workers refuse them without bubblewrap. */
 export function hasBubblewrap(): boolean {
   return existsSync("/usr/bin/bwrap");
+}
+
+/** Whether `python3` runs here (the Python job is skipped, with a note, when it does not). */
+export function hasPython(): boolean {
+  return spawnSync("python3", ["--version"], { stdio: "ignore" }).status === 0;
 }
