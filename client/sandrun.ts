@@ -2,30 +2,31 @@
  * The library's root: `createSandrun({ publicClient, walletClient, deployment })` returns a
  * {@link Sandrun} with `node()`, `pool()` and `job()`.
  *
- * Plugging in the pool and job builders (client/pool, client/job): pass factories,
- * `createSandrun({ …, pool: (ctx) => new PoolBuilder(ctx), job: (ctx) => new JobBuilder(ctx) })`
- * — the root's `pool()`/`job()` then return exactly those types — or make them the default by
- * setting `defaultPool` / `defaultJob` below to the same factories (one import each).
+ * `pool()` and `job()` return the design's PoolBuilder and JobBuilder. A caller may pass its own
+ * factories (`createSandrun({ …, pool: createPoolBuilderFactory({ pollingInterval: 500 }) })`),
+ * and the root's `pool()`/`job()` then return exactly those types.
  */
 import type { Account, Chain, PublicClient, Transport, WalletClient } from "viem";
 import type { SandrunClient } from "./chain/clients.ts";
 import type { SandrunContext, SandrunExtensions } from "./context.ts";
 import { loadTokens, resolveDeployment, tokensOffline } from "./deployment.ts";
 import type { DeploymentInput } from "./deployment.ts";
-import { NotSupportedError } from "./errors/input.ts";
 import type { TokenRegistry } from "./money/tokens.ts";
 import { NodeBuilder } from "./node/builder.ts";
+import type { JobBuilder } from "./job/JobBuilder.ts";
+import type { PoolBuilder } from "./pool/PoolBuilder.ts";
+import { jobBuilderFactory, poolBuilderFactory } from "./pool/factory.ts";
 
 /** A factory for a builder from the shared context. */
 export type BuilderFactory<T> = (context: SandrunContext) => T;
 
-/** Default `pool()` factory: none until client/pool's PoolBuilder is wired here. */
-const defaultPool: BuilderFactory<never> | undefined = undefined;
-/** Default `job()` factory: none until client/job's JobBuilder is wired here. */
-const defaultJob: BuilderFactory<never> | undefined = undefined;
+/** Default `pool()` factory: the design's PoolBuilder. */
+const defaultPool: BuilderFactory<PoolBuilder> = poolBuilderFactory;
+/** Default `job()` factory: the design's JobBuilder. */
+const defaultJob: BuilderFactory<JobBuilder> = jobBuilderFactory;
 
 /** What `createSandrun` takes. */
-export type CreateSandrunParameters<P = never, J = never> = {
+export type CreateSandrunParameters<P = PoolBuilder, J = JobBuilder> = {
   publicClient: PublicClient<Transport, Chain | undefined>;
   /** Needed for anything that sends a transaction. */
   walletClient?: WalletClient<Transport, Chain | undefined, Account | undefined> | undefined;
@@ -49,19 +50,19 @@ export type CreateSandrunParameters<P = never, J = never> = {
  * const node = await sandrun.node().alias("rig").capabilities(caps).pricing(prices).register();
  * ```
  */
-export class Sandrun<P = never, J = never> {
+export class Sandrun<P = PoolBuilder, J = JobBuilder> {
   /** Clients, deployment, tokens and extensions shared by every builder. */
   readonly context: SandrunContext;
-  readonly #pool: BuilderFactory<P> | undefined;
-  readonly #job: BuilderFactory<J> | undefined;
+  readonly #pool: BuilderFactory<P>;
+  readonly #job: BuilderFactory<J>;
 
   constructor(
     context: SandrunContext,
     factories: { pool?: BuilderFactory<P>; job?: BuilderFactory<J> } = {},
   ) {
     this.context = context;
-    this.#pool = factories.pool ?? (defaultPool as BuilderFactory<P> | undefined);
-    this.#job = factories.job ?? (defaultJob as BuilderFactory<J> | undefined);
+    this.#pool = factories.pool ?? (defaultPool as unknown as BuilderFactory<P>);
+    this.#job = factories.job ?? (defaultJob as unknown as BuilderFactory<J>);
     Object.freeze(this);
   }
 
@@ -77,34 +78,24 @@ export class Sandrun<P = never, J = never> {
   }
 
   /**
-   * A new PoolBuilder. @throws NotSupportedError until a pool factory is plugged in
+   * A new PoolBuilder (or what the `pool` factory given to `createSandrun` builds).
    * @example
    * ```ts
    * const pool = await sandrun.pool().discover({ minNodes: 1 }).join();
    * ```
    */
   pool(): P {
-    if (!this.#pool)
-      throw new NotSupportedError(
-        "sandrun.pool()",
-        "pass createSandrun({ pool: (ctx) => new PoolBuilder(ctx) })",
-      );
     return this.#pool(this.context);
   }
 
   /**
-   * A new JobBuilder. @throws NotSupportedError until a job factory is plugged in
+   * A new JobBuilder (or what the `job` factory given to `createSandrun` builds).
    * @example
    * ```ts
    * const execution = await sandrun.job().code("…").with(pool).submit();
    * ```
    */
   job(): J {
-    if (!this.#job)
-      throw new NotSupportedError(
-        "sandrun.job()",
-        "pass createSandrun({ job: (ctx) => new JobBuilder(ctx) })",
-      );
     return this.#job(this.context);
   }
 }
@@ -125,7 +116,7 @@ export class Sandrun<P = never, J = never> {
  * });
  * ```
  */
-export function createSandrun<P = never, J = never>(
+export function createSandrun<P = PoolBuilder, J = JobBuilder>(
   parameters: CreateSandrunParameters<P, J>,
 ): Sandrun<P, J> {
   const deployment = resolveDeployment(parameters.deployment);

@@ -5,7 +5,8 @@ import { publicKeyToAddress } from "viem/accounts";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
   NodeRegistryError,
-  NotSupportedError,
+  JobBuilder,
+  PoolBuilder,
   ValidationError,
   fetchMetadata,
   getBondInfo,
@@ -193,7 +194,7 @@ describe("NodeBuilder against the chain", () => {
       );
   });
 
-  it("attach() loads a registered node; pool() and job() say they are not plugged in", async () => {
+  it("attach() loads a registered node; the root's pool() and job() are the design's builders", async () => {
     const { sandrun } = await deployNodeFixture();
     const registered = await sandrun
       .node()
@@ -204,11 +205,7 @@ describe("NodeBuilder against the chain", () => {
     expect(attached.id).to.equal(registered.id);
     expect(attached.publicKey).to.equal(registered.publicKey);
     expect(attached.capabilities).to.deep.equal(registered.capabilities);
-    expect(() => sandrun.pool())
-      .to.throw(NotSupportedError)
-      .with.property("method", "sandrun.pool()");
-    expect(() => sandrun.job())
-      .to.throw(NotSupportedError)
-      .with.property("method", "sandrun.job()");
+    expect(sandrun.pool()).to.be.instanceOf(PoolBuilder);
+    expect(sandrun.job()).to.be.instanceOf(JobBuilder);
   });
 });

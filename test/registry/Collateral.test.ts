@@ -177,7 +177,7 @@ describe("NodeRegistry: collateral hooks", () => {
     // Both nodes: owner alice, signer bob (the harness emits Locked per node from the returned arrays).
     const lockHash = await harness.write.lockBatch([[1n, 2n], 7n]);
     const receipt = await (await viem.getPublicClient()).waitForTransactionReceipt({ hash: lockHash });
-    const lockedEvents = await harness.getEvents.Locked({}, { blockHash: receipt.blockHash });
+    const lockedEvents = await harness.getEvents.Locked({ blockHash: receipt.blockHash });
     assert.deepEqual(
       lockedEvents.map((e) => [e.args.owner, e.args.signer]),
       [
