@@ -574,8 +574,35 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (rec.fee != 0) _credit(c.jobId, rec.treasury, c.token, rec.fee, rec.challengeEnds);
         uint256 refund = uint256(c.n) * c.price - paid;
         if (refund != 0) _refund(c.jobId, c.requester, c.token, refund);
-        if (agree != 0 && window != 0) j.terms = keccak256(abi.encode(rec));
-        emit JobSettled(c.jobId, reached, refund, rec);
+        _emitSettled(c.jobId, j, reached, refund, rec, agree != 0 && window != 0);
+    }
+
+    /// @dev Emits JobSettled and, when the settlement is disputable, stores the record's hash,
+    ///      encoding the record once for both: `abi.encode(rec)` is the event data from its third
+    ///      word on, with the record's offset (0x60) replaced by 0x20.
+    function _emitSettled(
+        uint256 jobId,
+        Job storage j,
+        bool reached,
+        uint256 refund,
+        SettlementRecord memory rec,
+        bool disputable
+    ) internal {
+        bytes memory data = abi.encode(reached, refund, rec);
+        bytes32 topic = JobSettled.selector;
+        if (disputable) {
+            bytes32 h;
+            assembly ("memory-safe") {
+                let p := add(data, 0x60)
+                mstore(p, 0x20)
+                h := keccak256(p, sub(mload(data), 0x40))
+                mstore(p, 0x60)
+            }
+            j.terms = h; // == keccak256(abi.encode(rec)), what _checkRecord compares
+        }
+        assembly ("memory-safe") {
+            log2(add(data, 0x20), mload(data), topic, jobId)
+        }
     }
 
     function _tally(

@@ -13,7 +13,17 @@ import { parseArgs } from "node:util";
 import { network } from "hardhat";
 import type { Hash } from "viem";
 
-import { L, S, deployMarket, nodeSteps, type Market, type TestNode, at } from "../../test/market/fixture.ts";
+import {
+  ETH,
+  L,
+  S,
+  deployMarket,
+  nodeSteps,
+  type Market,
+  type TestNode,
+  at,
+} from "../../test/market/fixture.ts";
+import { SAMPLE_METADATA_HASH, sampleCapabilities, samplePrices } from "../../test/registry/helpers.ts";
 
 const { values } = parseArgs({
   options: { out: { type: "string" }, tiny: { type: "boolean", default: false } },
@@ -170,6 +180,51 @@ async function batch20(): Promise<[number, number]> {
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 for (const [op, xs] of Object.entries(ops)) gas[op] = median(xs);
+
+// The same strict lifecycle with 10,000 nodes and 1,000 pools registered (issue: gas independent of
+// how many exist). Bond-less nodes and empty pools from one account; the measured nodes are unchanged.
+{
+  const totalNodes = values.tiny ? 20 : 10_000;
+  const totalPools = values.tiny ? 5 : 1_000;
+  const owner = { account: f.other.account };
+  const started = Date.now();
+  for (let i = f.nodes.length; i < totalNodes; i++) {
+    await f.registry.write.register(
+      [f.other.account.address, ETH, 0n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""],
+      owner,
+    );
+  }
+  for (let p = Number(await f.pools.read.poolCount()); p < totalPools; p++) {
+    await f.pools.write.createPool(
+      [
+        {
+          strategy: S.TwoOfThree,
+          redundancy: 0,
+          verification: L.Strict,
+          open: true,
+          minReputation: 0,
+          minBond: 0n,
+        },
+        {
+          gpuModel: `0x${"00".repeat(16)}`,
+          region: `0x${"00".repeat(16)}`,
+          minGpuCount: 0,
+          minMemoryGB: 0,
+          minBandwidthMbps: 0,
+        },
+        [],
+      ],
+      owner,
+    );
+  }
+  console.log(`registered ${totalNodes} nodes and ${totalPools} pools in ${Date.now() - started} ms`);
+  await strictNodeSent(strictPool, three); // the nodes' state as in the plain steady run
+  const key = values.tiny
+    ? "lifecycle_2of3_strict_nodeSent_withTinyRegistry"
+    : "lifecycle_2of3_strict_nodeSent_with10kNodes";
+  gas[key] = await strictNodeSent(strictPool, three);
+  console.log(`${key}: ${gas[key]} (plain ${gas.lifecycle_2of3_strict_nodeSent})`);
+}
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "gas-market.json"), JSON.stringify({ gas }, null, 2) + "\n");
