@@ -86,3 +86,108 @@ export { joinPool } from "./actions/registry/joinPool.ts";
 export { leavePool } from "./actions/registry/leavePool.ts";
 export { approveToken } from "./actions/tokens/approveToken.ts";
 export { getTokenInfo } from "./actions/tokens/getTokenInfo.ts";
+
+// The requester's side: discovery, pools, jobs, signed proofs and the market's actions.
+export { PoolBuilder, type PoolBuilderContext, type PoolEstimate } from "./pool/PoolBuilder.ts";
+export {
+  Pool,
+  DisputePendingError,
+  type AggregatedCapabilities,
+  type DisputeResolution,
+  type NodeRef,
+  type PaymentDistribution,
+  type PoolNode,
+  type Proof,
+  type ScheduleResult as PoolScheduleResult,
+  type VerificationResult,
+} from "./pool/Pool.ts";
+export { createPoolBuilderFactory, poolBuilderFactory, jobBuilderFactory } from "./pool/factory.ts";
+export type { PoolFactoryOptions } from "./pool/factory.ts";
+export { DISTRIBUTION_STRATEGIES, type DistributionStrategy } from "./pool/distribute.ts";
+export { POOL_EVENTS, type PoolEvent, type PoolEventHandler, type PoolEventMap } from "./pool/events.ts";
+export type { PoolHealth } from "./pool/health.ts";
+export type { PoolMetrics } from "./pool/metrics.ts";
+export { schedule, makespan } from "./pool/schedule.ts";
+export type {
+  Assignment,
+  ScheduleJob,
+  ScheduleNode,
+  ScheduleOptions,
+  ScheduleResult,
+  Unassigned,
+} from "./pool/schedule-types.ts";
+export { estimatePoolCost, type PoolCostEstimate } from "./pool/cost.ts";
+export { JobBuilder, type Job, type JobEstimate, type GpuRequirement } from "./job/JobBuilder.ts";
+export {
+  JobExecution,
+  JobNotCompletedError,
+  type JobPhase,
+  type JobResult,
+  type JobStatusInfo,
+} from "./job/JobExecution.ts";
+export {
+  RUNTIMES,
+  specHash,
+  encodeJobSpec,
+  decodeJobSpec,
+  parseJobSpec,
+  type JobSpec,
+  type Runtime,
+} from "./job/spec.ts";
+export {
+  SpecInvalidError,
+  SpecHashMismatchError,
+  UriFetchError,
+  UriTooLargeError,
+  OutputDigestMismatchError,
+} from "./job/spec-errors.ts";
+export { outputDigest, verifyOutput } from "./job/output.ts";
+export { NodeIndex } from "./discovery/index.ts";
+export { readRegistry, readRegistryPacked, RegistryFollower } from "./discovery/reader.ts";
+export {
+  DiscoveryError,
+  InvalidCriteriaError,
+  InvalidScheduleInputError,
+  MixedPriceTokensError,
+  CriteriaUnmetError,
+} from "./discovery/errors.ts";
+export type { DiscoveryCriteria, PricingPreference, PricingStrategy } from "./discovery/types.ts";
+export {
+  CONSENSUS_STRATEGIES,
+  decideConsensus,
+  type ConsensusResult,
+  type ConsensusStrategy,
+} from "./proofs/consensus.ts";
+export {
+  encryptFor,
+  decryptWith,
+  encryptionPublicKey,
+  DecryptionFailedError,
+  EncryptionKeyError,
+} from "./proofs/encryption.ts";
+export { signCommit, signReport, signReceipt } from "./proofs/sign.ts";
+export { verifySigned, InvalidSignatureError } from "./proofs/recover.ts";
+export { jobMarketDomain, computeSeal } from "./proofs/typed-data.ts";
+export { createPool } from "./actions/pools/createPool.ts";
+export { addNode } from "./actions/pools/addNode.ts";
+export { removeNode } from "./actions/pools/removeNode.ts";
+export { replaceNode } from "./actions/pools/replaceNode.ts";
+export { getPool } from "./actions/pools/getPool.ts";
+export { getMembers } from "./actions/pools/getMembers.ts";
+export { VERIFICATION_LEVELS, type VerificationLevel } from "./actions/pools/policy.ts";
+export { postJob } from "./actions/market/postJob.ts";
+export { postJobs } from "./actions/market/postJobs.ts";
+export { takeSlot } from "./actions/market/takeSlot.ts";
+export { commitResult } from "./actions/market/commitResult.ts";
+export { revealResult } from "./actions/market/revealResult.ts";
+export { reportResult } from "./actions/market/reportResult.ts";
+export { carryBatch } from "./actions/market/carryBatch.ts";
+export { settleJob } from "./actions/market/settleJob.ts";
+export { expireJob } from "./actions/market/expireJob.ts";
+export { cancelJob } from "./actions/market/cancelJob.ts";
+export { withdraw } from "./actions/market/withdraw.ts";
+export { getBalance } from "./actions/market/getBalance.ts";
+export { getJob } from "./actions/market/getJob.ts";
+export { getJobEvents, getSettlement } from "./actions/market/getJobEvents.ts";
+export { raiseDispute } from "./actions/market/raiseDispute.ts";
+export { getDispute, ruleDispute, finalizeDispute } from "./actions/market/resolveDispute.ts";
