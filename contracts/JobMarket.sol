@@ -126,31 +126,29 @@ contract JobMarket is JobMarketBase, IJobMarket {
     // ═════════════════════════════ admin ═════════════════════════════
 
     /// @notice Sets the protocol fee (basis points, at most MAX_FEE_BPS). Owner only. Applies to later settlements.
-    function setProtocolFee(uint16 feeBps) external onlyOwner {
-        _setFee(feeBps);
+    /// @dev The admin setters run in JobMarketExtension (code size; never on a hot path).
+    function setProtocolFee(uint16) external {
+        _delegate(extension);
     }
 
     /// @notice Sets the account fees are credited to. Owner only.
-    function setTreasury(address treasury) external onlyOwner {
-        _setTreasury(treasury);
+    function setTreasury(address) external {
+        _delegate(extension);
     }
 
     /// @notice Allows or disallows an ERC-20 for new jobs' escrow. Owner only. Never affects open jobs or balances.
-    function setTokenAllowed(address token, bool allowed) external onlyOwner {
-        if (token == address(0)) revert JobMarketZeroAddress();
-        _allowedTokens[token] = allowed;
-        emit TokenAllowed(token, allowed);
+    function setTokenAllowed(address, bool) external {
+        _delegate(extension);
     }
 
     /// @notice Sets the arbiter of future disputes (open ones keep theirs). Owner only.
-    function setArbiter(address arbiter) external onlyOwner {
-        _arbiter = arbiter;
-        emit ArbiterChanged(arbiter);
+    function setArbiter(address) external {
+        _delegate(extension);
     }
 
     /// @notice Sets the challenge window, the dispute deposit and the arbiter's ruling period. Owner only.
-    function setDisputeParams(uint32 challengeWindow, uint96 deposit, uint32 disputePeriod) external onlyOwner {
-        _setDisputeParams(challengeWindow, deposit, disputePeriod);
+    function setDisputeParams(uint32, uint96, uint32) external {
+        _delegate(extension);
     }
 
     /// @notice Stops new posts. Owner only. Never blocks slots, reveals, settlement, refunds, disputes or withdrawals.
@@ -196,7 +194,10 @@ contract JobMarket is JobMarketBase, IJobMarket {
 
     /// @inheritdoc IJobMarket
     function slotOf(uint256 jobId, uint8 slot) external view returns (SlotView memory v) {
-        uint256 rec = _slots[jobId][slot];
+        Job storage j = _jobs[jobId];
+        // Slot words are recycled once a job ends; beyond its own slots a row holds older jobs' words.
+        if (j.status != JobStatus.Open || slot >= (j.flags & DIRECTED != 0 ? j.n : j.taken)) return v;
+        uint256 rec = _cells(jobId, j)[slot];
         v.nodeId = rec.nodeId();
         v.value = rec.value();
         v.taken = rec.has(SlotRecord.TAKEN);

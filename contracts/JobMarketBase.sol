@@ -75,10 +75,14 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     /// @dev Job flag: slot 2 (token, runtime) was written.
     uint8 internal constant EXTRA = 2;
 
-    // One word, read by every settlement: treasury | feeBps | challengeWindow.
+    // One word, read by every settlement: treasury | feeBps | challengeWindow | spareRow.
     address internal _treasury;
     uint16 internal _feeBps;
     uint32 internal _challengeWindow;
+    // The slot words of the last settled (or cancelled) job that wrote some, waiting for the next
+    // job to write its first slot word (see `_cells`); 0 = none. A settlement that finds one
+    // waiting replaces it: the older row is simply never reused.
+    uint32 internal _spareRow;
     // One word, read and written by every post: lastJobId | paused | disputePeriod | disputeDeposit.
     uint64 internal _lastJobId;
     bool internal _paused;
@@ -157,6 +161,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (strategy == ConsensusStrategy.ProofOfStakeWeighted && r.collateralPerNode == 0) {
             revert JobMarketStakeRequired(strategy);
         }
+        if (r.poolId > type(uint32).max) revert JobMarketPoolIdTooLarge(r.poolId);
         if (r.collateralPerNode > type(uint72).max) {
             revert JobMarketCollateralTooLarge(r.collateralPerNode, type(uint72).max);
         }
@@ -173,11 +178,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             jobId = ++_lastJobId; // 2^64 jobs would cost more gas than exists
         }
         bool directed = r.nodes.length != 0;
-        if (directed) _assign(jobId, r.poolId, n, r.nodes);
+        Job storage j = _jobs[jobId];
+        if (directed) _assign(jobId, j, r.poolId, n, r.nodes);
 
         uint32 commitDeadline = uint32(block.timestamp) + r.commitWindow;
         uint32 revealDeadline = commitDeadline + r.revealWindow;
-        Job storage j = _jobs[jobId];
         j.status = JobStatus.Open;
         j.n = uint8(n);
         j.strategy = strategy;
@@ -185,7 +190,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         uint8 flags = directed ? DIRECTED : 0;
         j.commitDeadline = commitDeadline;
         j.revealDeadline = revealDeadline;
-        j.poolId = r.poolId;
+        j.poolId = uint32(r.poolId); // checked above
         j.collateralPerNode = uint72(r.collateralPerNode);
         j.terms = JobTerms.pack(msg.sender, r.pricePerNode);
         // An ETH job of runtime 0 leaves slot 2 untouched (and settlement then never reads it).
@@ -227,14 +232,50 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     /// @dev Directed job: exactly n distinct members, fixed now; later membership changes do not matter.
-    function _assign(uint256 jobId, uint64 poolId, uint256 n, uint64[] calldata nodes) internal {
+    function _assign(uint256 jobId, Job storage j, uint64 poolId, uint256 n, uint64[] calldata nodes) internal {
         if (nodes.length != n) revert JobMarketDirectedNodeCount(n, nodes.length);
+        mapping(uint256 => uint256) storage cells = _claimRow(jobId, j);
         for (uint256 i; i < n; ++i) {
             uint64 nodeId = nodes[i];
             for (uint256 k; k < i; ++k) if (nodes[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
             if (!poolRegistry.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
-            _slots[jobId][i] = SlotRecord.pack(nodeId, 0, 0);
+            cells[i] = SlotRecord.pack(nodeId, 0, 0);
         }
+    }
+
+    // ═════════════════════════════ slot storage rows ═════════════════════════════
+    //
+    // A job's slot words live in a "row" `_slots[row]`: its own (`row` = its id) or, when a settled
+    // job left one spare, that job's. Settlement leaves its slot words in place (no refund) and
+    // offers the row; the next job to write a slot word takes it, so its slot writes turn
+    // non-zero words into non-zero words. A row is used by one job at a time: it is offered only
+    // by a job that will never read it again (settled, cancelled or expired, its slots already
+    // loaded) and taken by exactly one job (`_spareRow` is cleared). Stale words from earlier jobs
+    // are never read: every read is bounded by the job's taken slots (open jobs take slots in
+    // order) or, for a directed job, by its n slots, all written when it was posted; views show
+    // slots of open jobs only.
+
+    /// @dev The job's slot words.
+    function _cells(uint256 jobId, Job storage j) internal view returns (mapping(uint256 => uint256) storage) {
+        uint256 row = j.row;
+        return _slots[row == 0 ? jobId : row];
+    }
+
+    /// @dev Before a job's first slot word is written: takes the spare row, if any.
+    function _claimRow(uint256 jobId, Job storage j) internal returns (mapping(uint256 => uint256) storage) {
+        uint32 spare = _spareRow;
+        if (spare == 0) return _slots[jobId];
+        _spareRow = 0;
+        j.row = spare;
+        return _slots[spare];
+    }
+
+    /// @dev Once a job that wrote slot words is done with them: offers its row to the next job.
+    ///      (Rows of jobs numbered from 2^32 on are not recycled: 0 stays "own row".)
+    function _offerRow(uint256 jobId, Job storage j) internal {
+        uint256 row = j.row;
+        if (row == 0) row = jobId;
+        if (row <= type(uint32).max) _spareRow = uint32(row);
     }
 
     /// @dev Takes `escrow` of `token` from the caller: ETH must match msg.value exactly; an ERC-20
@@ -277,7 +318,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (taken >= n) revert JobMarketSlotsFull(jobId, n);
         slot = _findFreeSlot(jobId, j, nodeId, taken, n);
         (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode);
-        _slots[jobId][slot] = SlotRecord.pack(nodeId, value, flags);
+        // An open job's first slot word takes the spare row (a directed job has its row since posting).
+        mapping(uint256 => uint256) storage cells = taken == 0 && j.flags & DIRECTED == 0
+            ? _claimRow(jobId, j)
+            : _cells(jobId, j);
+        cells[slot] = SlotRecord.pack(nodeId, value, flags);
         unchecked {
             j.taken = taken + 1; // taken < n <= 16
         }
@@ -291,7 +336,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         uint8 taken,
         uint8 n
     ) internal view returns (uint8) {
-        mapping(uint256 => uint256) storage slots = _slots[jobId];
+        mapping(uint256 => uint256) storage slots = _cells(jobId, j);
         if (j.flags & DIRECTED != 0) {
             for (uint8 i; i < n; ++i) {
                 uint256 rec = slots[i];
@@ -312,7 +357,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     /// @dev The node's slot, if it has one (directed: its assigned one, taken or not).
     function _findSlot(uint256 jobId, Job storage j, uint64 nodeId) internal view returns (bool found, uint8 slot) {
         uint8 end = j.flags & DIRECTED != 0 ? j.n : j.taken;
-        mapping(uint256 => uint256) storage slots = _slots[jobId];
+        mapping(uint256 => uint256) storage slots = _cells(jobId, j);
         for (uint8 i; i < end; ++i) {
             uint256 rec = slots[i];
             if (rec.nodeId() == nodeId && rec.has(SlotRecord.TAKEN)) return (true, i);
@@ -361,10 +406,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         bool found;
         (found, slot) = _findSlot(jobId, j, nodeId);
         if (found) {
-            if (_slots[jobId][slot].has(SlotRecord.REVEALED)) revert JobMarketAlreadyRevealed(jobId, slot);
+            mapping(uint256 => uint256) storage cells = _cells(jobId, j);
+            if (cells[slot].has(SlotRecord.REVEALED)) revert JobMarketAlreadyRevealed(jobId, slot);
             INodeCollateral.NodeForJob memory info = nodeRegistry.nodeForJob(nodeId);
             (owner, signer) = (info.owner, info.signer);
-            _slots[jobId][slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(digest), flags);
+            cells[slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(digest), flags);
         } else {
             (slot, owner, signer) = _take(jobId, j, nodeId, SlotRecord.truncate(digest), flags);
         }
@@ -379,7 +425,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             revert JobMarketRevealNotOpen(jobId, taken, j.commitDeadline);
         }
         if (block.timestamp > j.revealDeadline) revert JobMarketRevealClosed(jobId, j.revealDeadline);
-        uint256 rec = _slots[jobId][slot];
+        // Only this job's slot words (a recycled row holds an earlier job's beyond them).
+        if (slot >= (j.flags & DIRECTED != 0 ? j.n : taken)) revert JobMarketSlotNotCommitted(jobId, slot);
+        mapping(uint256 => uint256) storage cells = _cells(jobId, j);
+        uint256 rec = cells[slot];
         if (!rec.has(SlotRecord.COMMITTED)) revert JobMarketSlotNotCommitted(jobId, slot);
         if (rec.has(SlotRecord.REVEALED)) revert JobMarketAlreadyRevealed(jobId, slot);
         uint64 nodeId = rec.nodeId();
@@ -395,7 +444,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (j.level == VerificationLevel.Cryptographic) {
             _checkReceipt(jobId, j, nodeId, nodeRegistry.nodeForJob(nodeId).signer, r, uriHash);
         }
-        _slots[jobId][slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags);
+        cells[slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags);
         uint8 revealed = j.revealed + 1;
         j.revealed = revealed;
         emit ResultRevealed(jobId, nodeId, slot, r.digest, r.invoice, r.resultURI);
@@ -463,18 +512,19 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         Ctx memory c = _ctx(jobId, j);
         SlotInfo[] memory slots = new SlotInfo[](n);
         bool directed = j.flags & DIRECTED != 0;
+        mapping(uint256 => uint256) storage cells = _cells(jobId, j);
         uint64[] memory ids = new uint64[](n);
         for (uint256 i; i < n; ++i) {
             uint64 nodeId = s.nodes[i].nodeId;
             if (directed) {
-                if (_slots[jobId][i].nodeId() != nodeId) revert JobMarketNotAssigned(jobId, nodeId);
-                delete _slots[jobId][i];
+                if (cells[i].nodeId() != nodeId) revert JobMarketNotAssigned(jobId, nodeId);
             } else {
                 for (uint256 k; k < i; ++k) if (ids[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
                 if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
             }
             ids[i] = nodeId;
         }
+        if (directed) _offerRow(jobId, j); // its assignments, read above, are all it ever wrote
         // One registry call locks all n; settlement below releases or slashes every lock.
         (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
         for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(jobId, j, s.nodes[i], signers[i], c.price, uint8(i));
@@ -520,13 +570,13 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         );
     }
 
-    /// @dev Loads the taken slots, clears per-slot storage (refunds), then settles.
+    /// @dev Loads the taken slots, offers their row to the next job, then settles.
     function _settleStored(uint256 jobId, Job storage j) internal {
         Ctx memory c = _ctx(jobId, j);
         uint256 end = j.flags & DIRECTED != 0 ? c.n : j.taken;
         SlotInfo[] memory slots = new SlotInfo[](j.taken);
         uint256 k;
-        mapping(uint256 => uint256) storage records = _slots[jobId];
+        mapping(uint256 => uint256) storage records = _cells(jobId, j);
         for (uint256 i; i < end; ++i) {
             uint256 rec = records[i];
             if (rec.has(SlotRecord.TAKEN)) {
@@ -538,8 +588,9 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
                 }
                 slots[k++] = SlotInfo(rec.nodeId(), revealed ? rec.value() : bytes20(0), revealed, invoice);
             }
-            if (rec != 0) delete records[i];
         }
+        // The slot words stay (no refund): the next job rewrites them for 5,000 instead of 22,100 each.
+        _offerRow(jobId, j);
         _finish(c, j, slots);
     }
 
@@ -794,9 +845,9 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (j.level == VerificationLevel.Cryptographic) j.specHash = 0;
     }
 
+    /// @dev A directed job ending without a taken slot: its assignments' row goes to the next job.
     function _clearDirected(uint256 jobId, Job storage j) internal {
-        if (j.flags & DIRECTED == 0) return;
-        for (uint256 i; i < j.n; ++i) delete _slots[jobId][i];
+        if (j.flags & DIRECTED != 0) _offerRow(jobId, j);
     }
 
     // ═════════════════════════════ internals: disputes ═════════════════════════════

@@ -75,7 +75,35 @@ contract JobMarketExtension is JobMarketBase {
         for (uint256 i; i < items.length; ++i) _reveal(items[i].jobId, items[i].slot, items[i].reveal);
     }
 
-    // ═════════════════════════════ settlement and payments ═════════════════════════════
+    // ═════════════════════════════ admin (owner only) ═════════════════════════════
+
+    /// @notice See JobMarket. Sets the protocol fee (basis points, at most MAX_FEE_BPS). Owner only. Applies to later settlements.
+    function setProtocolFee(uint16 feeBps) external onlyOwner {
+        _setFee(feeBps);
+    }
+
+    /// @notice See JobMarket. Sets the account fees are credited to. Owner only.
+    function setTreasury(address treasury) external onlyOwner {
+        _setTreasury(treasury);
+    }
+
+    /// @notice See JobMarket. Allows or disallows an ERC-20 for new jobs' escrow. Owner only. Never affects open jobs or balances.
+    function setTokenAllowed(address token, bool allowed) external onlyOwner {
+        if (token == address(0)) revert JobMarketZeroAddress();
+        _allowedTokens[token] = allowed;
+        emit TokenAllowed(token, allowed);
+    }
+
+    /// @notice See JobMarket. Sets the arbiter of future disputes (open ones keep theirs). Owner only.
+    function setArbiter(address arbiter) external onlyOwner {
+        _arbiter = arbiter;
+        emit ArbiterChanged(arbiter);
+    }
+
+    /// @notice See JobMarket. Sets the challenge window, the dispute deposit and the arbiter's ruling period. Owner only.
+    function setDisputeParams(uint32 challengeWindow, uint96 deposit, uint32 disputePeriod) external onlyOwner {
+        _setDisputeParams(challengeWindow, deposit, disputePeriod);
+    }
 
     // ═════════════════════════════ disputes ═════════════════════════════
 

@@ -119,6 +119,7 @@ interface IJobMarketEvents {
     error JobMarketStakeRequired(ConsensusStrategy strategy);
     error JobMarketCollateralTooLarge(uint96 collateralPerNode, uint96 max);
     error JobMarketEscrowTooLarge(uint256 escrow);
+    error JobMarketPoolIdTooLarge(uint64 poolId);
     error JobMarketDirectedNodeCount(uint256 n, uint256 given);
     error JobMarketNotPoolMember(uint64 poolId, uint64 nodeId);
     error JobMarketDuplicateNode(uint64 nodeId);

@@ -119,7 +119,10 @@ struct Dispute {
 
 /// @notice A job in storage: one hot slot read and written by every step, plus at most three more.
 /// @dev Slot 0: status | n | strategy | level | taken | revealed | flags | commitDeadline |
-///      revealDeadline | poolId | collateralPerNode (uint72: at most ~4722e18 base units).
+///      revealDeadline | poolId (uint32) | row | collateralPerNode (uint72: at most ~4722e18 base units).
+///      `row`: where the job's slot words live (see JobMarketBase._cells): 0 = `_slots[jobId]`, else
+///      `_slots[row]`, the slot words of a settled job recycled so that taking a slot rewrites a
+///      non-zero word (5,000 gas) instead of creating one (22,100).
 ///      Slot 1 (`terms`): requester (bits 0-159) | pricePerNode (bits 160-255) while open; the
 ///      SettlementRecord hash once settled (when disputes are on). Slot 2: token | runtime, written
 ///      only when not zero (an ETH job of runtime 0 leaves it empty). Slot 3: specHash, stored only
@@ -134,7 +137,8 @@ struct Job {
     uint8 flags; // bit 0: directed job; bit 1: slot 2 (token, runtime) holds something
     uint32 commitDeadline;
     uint32 revealDeadline;
-    uint64 poolId;
+    uint32 poolId; // pool ids are sequential: 2^32 pools cannot be created (posting checks)
+    uint32 row;
     uint72 collateralPerNode;
     bytes32 terms;
     address token;
