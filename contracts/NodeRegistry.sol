@@ -157,6 +157,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _writePrices(node, prices, payTokenId);
         if (metadataHash != bytes32(0)) node.metadataHash = metadataHash;
         emit NodeRegistered(nodeId, msg.sender, signer, bondToken, metadataHash, metadataURI);
+        _emitDescribed(nodeId, node);
 
         if (bondAmount != 0) {
             _addBondGuarded(nodeId, node, bondToken, bondAmount);
@@ -172,6 +173,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _validateCapabilities(capabilities);
         _writeCapabilities(node, capabilities);
         emit CapabilitiesUpdated(nodeId, capabilities);
+        _emitDescribed(nodeId, node);
     }
 
     /// @inheritdoc INodeRegistry
@@ -180,6 +182,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _requireLiveOwner(nodeId, node.core);
         _writePrices(node, prices, _allowedTokenId(prices.token));
         emit PricesUpdated(nodeId, prices);
+        _emitDescribed(nodeId, node);
     }
 
     /// @inheritdoc INodeRegistry
@@ -188,6 +191,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _requireLiveOwner(nodeId, node.core);
         node.metadataHash = metadataHash;
         emit MetadataUpdated(nodeId, metadataHash, metadataURI);
+        _emitDescribed(nodeId, node);
     }
 
     /// @inheritdoc INodeRegistry
@@ -439,13 +443,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc INodeRegistry
-    function getNodesPacked(uint64 fromId, uint256 count) external view override returns (uint256[] memory words) {
+    function getNodeStates(uint64 fromId, uint256 count) external view override returns (uint256[] memory words) {
         uint256 total = _nodeCount;
         uint256 first = fromId == 0 ? 1 : fromId;
         if (first > total || count == 0) return new uint256[](0);
         uint256 available = total - first + 1;
         uint256 n = count < available ? count : available;
-        words = new uint256[](n * 9);
+        words = new uint256[](n * 4);
         uint32 epoch = _epoch();
         for (uint256 i; i < n; ++i) {
             Node storage node = _nodes[uint64(first + i)]; // first + i <= total <= type(uint64).max
@@ -456,18 +460,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
                 // The BondAccount struct occupies exactly one slot; read it whole.
                 account := sload(add(node.slot, 2))
             }
-            uint256 o = i * 9;
+            uint256 o = i * 4;
             words[o] = core;
             words[o + 1] = hb;
             words[o + 2] = account;
-            words[o + 3] = uint256(node.capabilityNames);
-            words[o + 4] = node.capabilityNumbers;
-            words[o + 5] = node.prices0;
-            words[o + 6] = node.prices1;
-            words[o + 7] = uint256(node.metadataHash);
             BondAccount memory a = node.account; // warm now
             bool active = _isActive(core, a.bond, _tokenConfig(core.bondTokenId()).minBond);
-            words[o + 8] =
+            words[o + 3] =
                 (active ? 1 : 0) |
                 (uint256(Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost)) << 8) |
                 (uint256(_availability(core, hb, epoch)) << 40);
@@ -737,6 +736,19 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function _requireLiveOwner(uint64 nodeId, uint256 core) private view {
         _requireOwner(nodeId, core);
         if (core.status() == NodeStatus.Deregistered) revert NodeRegistryBadStatus(nodeId, NodeStatus.Deregistered);
+    }
+
+    /// @dev Announces the node's static description (capability names and numbers, prices, metadata hash) so that discovery
+    ///      can build its index from logs and read only the changing words by eth_call.
+    function _emitDescribed(uint64 nodeId, Node storage node) private {
+        emit NodeDescribed(
+            nodeId,
+            node.capabilityNames,
+            node.capabilityNumbers,
+            node.prices0,
+            node.prices1,
+            node.metadataHash
+        );
     }
 
     function _isActive(uint256 core, uint96 bonded, uint96 minBond) private pure returns (bool) {

@@ -2,10 +2,11 @@
  * Reads the node registry into discovery records in a handful of RPC calls, and keeps them
  * current by following the registry's events.
  *
- * A full read is: one `eth_blockNumber`, one `nodeCount()` and `ceil(count / pageSize)`
- * `getNodes(fromId, pageSize)` calls, all pinned to the same block so the snapshot is
- * consistent and following can start at the next block without missing or repeating an event.
- * With the default page of 2,000 nodes, 10,000 nodes take 7 calls (scripts/bench/discovery.ts).
+ * A full read ({@link readRegistryPacked}) is one `eth_blockNumber`, one `bondTokens()`, one
+ * `eth_getLogs` for the nodes' static descriptions and `ceil(count / pageSize)` `getNodeStates`
+ * pages, all pinned to the same block so the snapshot is consistent and following can start at
+ * the next block without missing or repeating an event: 9 calls for 10,000 nodes
+ * (scripts/bench/discovery.ts). {@link readRegistry} reads the struct view instead.
  *
  * Following polls `eth_getLogs` for the registry's events (one call per poll whatever the
  * number of events), then re-reads only the nodes they touched: new ids in one paged call,
@@ -300,16 +301,21 @@ export async function readNodes(
   }
 }
 
-/** Nodes per `getNodesPacked` call (9 words each, linear memory: large pages fit one eth_call). */
-export const DEFAULT_PACKED_PAGE_SIZE = 2_500;
+/**
+ * Nodes per `getNodeStates` call: 4 words and about 8,000 gas each, so a page of 1,800 stays
+ * under the 2^24 gas that nodes cap an eth_call at since Osaka (EIP-7825), with room to spare.
+ */
+export const DEFAULT_PACKED_PAGE_SIZE = 1_800;
 
 const bits = (w: bigint, from: number, width: number): bigint =>
   (w >> BigInt(from)) & ((1n << BigInt(width)) - 1n);
 const word16 = (w: bigint): Hex => `0x${w.toString(16).padStart(32, "0")}`;
 
 /**
- * Decodes node `id`'s 9 words of `getNodesPacked` (layout in INodeRegistry.getNodesPacked);
- * `tokens` maps token ids to addresses (`bondTokens()`).
+ * Decodes node `id`'s 9 packed words: core, heartbeat, account (`getNodeStates` words 0..2),
+ * capability names, capability numbers, prices0, prices1, metadata hash (a `NodeDescribed`
+ * log), derived (`getNodeStates` word 3); layouts in INodeRegistry. `tokens` maps token ids
+ * to addresses (`bondTokens()`).
  *
  * @example
  * ```ts
@@ -384,10 +390,29 @@ export function decodePackedNode(id: bigint, w: readonly bigint[], tokens: reado
   });
 }
 
+/** The registry's `NodeDescribed` event: a node's static words, emitted whenever they change. */
+const NODE_DESCRIBED = nodeRegistryAbi.find(
+  (item): item is Extract<(typeof nodeRegistryAbi)[number], { type: "event"; name: "NodeDescribed" }> =>
+    item.type === "event" && item.name === "NodeDescribed",
+) as Extract<(typeof nodeRegistryAbi)[number], { type: "event"; name: "NodeDescribed" }>;
+
+/** What {@link readRegistryPacked} takes beyond {@link ReadRegistryParameters}. */
+export type ReadRegistryPackedParameters = ReadRegistryParameters & {
+  /** First block to read `NodeDescribed` logs from (default 0; the registry's deployment block is enough). */
+  fromBlock?: bigint;
+  /**
+   * Blocks per `eth_getLogs` request (default: the whole range in one request, as `hardhat node`
+   * and archive nodes allow; public RPCs often cap a request at 10,000 blocks or fewer).
+   */
+  logsBlockRange?: bigint;
+};
+
 /**
- * Reads every node through `getNodesPacked`: `3 + ceil(count / pageSize)` RPC calls
- * (block number, node count, token list, pages), all at one block. 10,000 nodes at the
- * default page of 2,500 take 7 calls.
+ * Reads every node in a handful of RPC calls, all at one block: the static part of each node
+ * (capabilities, prices, metadata hash) from the registry's `NodeDescribed` logs — the last one
+ * per node wins — and the changing part (status, signer, heartbeat, bond, counters, reputation,
+ * availability) from `getNodeStates` pages. 10,000 nodes take `eth_blockNumber`, `bondTokens`,
+ * one `eth_getLogs` and 6 pages: 9 calls.
  *
  * @example
  * ```ts
@@ -397,7 +422,7 @@ export function decodePackedNode(id: bigint, w: readonly bigint[], tokens: reado
  */
 export async function readRegistryPacked(
   client: PublicClient,
-  parameters: ReadRegistryParameters,
+  parameters: ReadRegistryPackedParameters,
 ): Promise<ReadRegistryReturnType> {
   const { registry } = parameters;
   const pageSize = parameters.pageSize ?? DEFAULT_PACKED_PAGE_SIZE;
@@ -406,10 +431,13 @@ export async function readRegistryPacked(
   try {
     const blockNumber = parameters.blockNumber ?? (await client.getBlockNumber({ cacheTime: 0 }));
     const at = { address: registry, abi: nodeRegistryAbi, blockNumber } as const;
-    const [count, tokens] = await Promise.all([
-      client.readContract({ ...at, functionName: "nodeCount" }),
+    const [tokens, described] = await Promise.all([
       client.readContract({ ...at, functionName: "bondTokens" }),
+      readDescriptions(client, registry, parameters.fromBlock ?? 0n, blockNumber, parameters.logsBlockRange),
     ]);
+    // Every registration emits NodeDescribed with the next id, so the highest id seen is the count.
+    let count = 0n;
+    for (const id of described.keys()) if (id > count) count = id;
     const first = parameters.fromId ?? 1n;
     const pages: Promise<{ from: bigint; words: readonly bigint[] }>[] = [];
     for (let from = first; from <= count; from += BigInt(pageSize)) {
@@ -417,7 +445,7 @@ export async function readRegistryPacked(
         client
           .readContract({
             ...at,
-            functionName: "getNodesPacked",
+            functionName: "getNodeStates",
             args: [from, BigInt(pageSize)],
             ...(parameters.gas === undefined ? {} : { gas: parameters.gas }),
           })
@@ -426,13 +454,62 @@ export async function readRegistryPacked(
     }
     const nodes: RegistryNode[] = [];
     for (const { from, words } of await Promise.all(pages)) {
-      for (let i = 0; i * 9 < words.length; i++)
-        nodes.push(decodePackedNode(from + BigInt(i), words.slice(i * 9, i * 9 + 9), tokens));
+      for (let i = 0; i * 4 < words.length; i++) {
+        const id = from + BigInt(i);
+        const stat = described.get(id);
+        if (!stat) throw new Error(`registry node ${id} has no NodeDescribed log up to block ${blockNumber}`);
+        const [core, beat, account, derived] = words.slice(i * 4, i * 4 + 4) as [
+          bigint,
+          bigint,
+          bigint,
+          bigint,
+        ];
+        nodes.push(decodePackedNode(id, [core, beat, account, ...stat, derived], tokens));
+      }
     }
     return { nodes, blockNumber };
   } catch (error) {
     throw decodeContractError(error, nodeRegistryAbi);
   }
+}
+
+/** The latest `NodeDescribed` words of each node up to `toBlock`, in `ceil(range / step)` requests. */
+async function readDescriptions(
+  client: PublicClient,
+  registry: Address,
+  fromBlock: bigint,
+  toBlock: bigint,
+  step: bigint | undefined,
+): Promise<Map<bigint, [bigint, bigint, bigint, bigint, bigint]>> {
+  const ranges: [bigint, bigint][] = [];
+  if (step === undefined || step <= 0n) ranges.push([fromBlock, toBlock]);
+  else
+    for (let b = fromBlock; b <= toBlock; b += step)
+      ranges.push([b, b + step - 1n < toBlock ? b + step - 1n : toBlock]);
+  const batches = await Promise.all(
+    ranges.map(([from, to]) =>
+      client.getLogs({
+        address: registry,
+        event: NODE_DESCRIBED,
+        fromBlock: from,
+        toBlock: to,
+        strict: true,
+      }),
+    ),
+  );
+  const described = new Map<bigint, [bigint, bigint, bigint, bigint, bigint]>();
+  // Logs come in chain order within and across ranges, so a later description replaces an earlier one.
+  for (const log of batches.flat()) {
+    const a = log.args;
+    described.set(a.nodeId, [
+      BigInt(a.capabilityNames),
+      a.capabilityNumbers,
+      a.prices0,
+      a.prices1,
+      BigInt(a.metadataHash),
+    ]);
+  }
+  return described;
 }
 
 /** Registry events after which a node's record must be re-read. */
@@ -497,6 +574,8 @@ export type RegistryFollowerOptions = {
   registry: Address;
   sink: RegistrySink;
   pageSize?: number;
+  /** First block of the registry's logs (default 0: its deployment block is enough). */
+  fromBlock?: bigint;
   /** Milliseconds between polls when {@link RegistryFollower.start} runs the loop (default 1000). */
   pollingInterval?: number;
   /** Called when a poll fails; the loop keeps going (default: ignore). */
@@ -542,6 +621,7 @@ export class RegistryFollower {
   async load(): Promise<RegistryNode[]> {
     const { nodes, blockNumber } = await readRegistryPacked(this.#client, {
       registry: this.#options.registry,
+      ...(this.#options.fromBlock === undefined ? {} : { fromBlock: this.#options.fromBlock }),
       ...(this.#options.pageSize ? { pageSize: this.#options.pageSize } : {}),
     });
     this.#options.sink.upsert(nodes);

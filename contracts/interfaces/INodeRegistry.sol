@@ -26,6 +26,20 @@ interface INodeRegistry is INodeCollateral {
         bytes32 metadataHash,
         string metadataURI
     );
+    /// @notice The node's static description, packed: emitted at registration and after every change of
+    ///         capabilities, prices or metadata, so an index of every node can be built from logs.
+    /// @dev capabilityNames = gpuModel (high 128) | region (low 128); capabilityNumbers = see
+    ///      `Capabilities` in NodeTypes.sol (gpuCount at bit 0 ... latencyMs at 240); prices0 = gpuHour 0 |
+    ///      cpuCoreHour 64 | memoryGBHour 128 | storageGBHour 192; prices1 = networkGB 0 | perJob 64 |
+    ///      minimumJob 128 | paymentTokenId 192..208.
+    event NodeDescribed(
+        uint64 indexed nodeId,
+        bytes32 capabilityNames,
+        uint256 capabilityNumbers,
+        uint256 prices0,
+        uint256 prices1,
+        bytes32 metadataHash
+    );
     /// @notice The node's capabilities changed.
     event CapabilitiesUpdated(uint64 indexed nodeId, Capabilities capabilities);
     /// @notice The node's prices changed.
@@ -216,20 +230,16 @@ interface INodeRegistry is INodeCollateral {
     ///         Deregistered nodes are included (look at `status`). Discovery reads the registry with this.
     function getNodes(uint64 fromId, uint256 count) external view returns (NodeView[] memory nodes);
 
-    /// @notice The same nodes as `getNodes`, as 9 raw words per node, for discovery at scale: about
-    ///         half the gas per node and no quadratic memory growth, so 1,000 nodes fit one eth_call.
-    /// @dev Node i (0-based) occupies words[9i .. 9i+8]:
+    /// @notice The changing part of nodes `fromId .. fromId + count - 1` (clamped to the registered
+    ///         range), four raw words per node; the static part comes from `NodeDescribed` logs. Together
+    ///         they read 10,000 nodes in a handful of eth_calls under a 2^24 gas cap (~8,000 gas a node).
+    /// @dev Node i (0-based) occupies words[4i .. 4i+3]; the node id is fromId + i:
     ///      0 core      = owner 0..160 | registeredAt 160..192 | status 192..200 | unbonding 200..208 | bondTokenId 208..224
     ///      1 heartbeat = signer 0..160 | lastSeen 160..192 | beatEpochs 192..224 | lastBeatEpoch 224..256
     ///      2 account   = bond 0..96 | locked 96..192 | completed 192..224 | failed 224..240 | slashed 240..248 | disputesLost 248..256
-    ///      3 capabilities names   = gpuModel (high 128) | region (low 128)
-    ///      4 capabilities numbers = see `Capabilities` in NodeTypes.sol (gpuCount at bit 0 ... latencyMs at 240)
-    ///      5 prices0 = gpuHour 0 | cpuCoreHour 64 | memoryGBHour 128 | storageGBHour 192
-    ///      6 prices1 = networkGB 0 | perJob 64 | minimumJob 128 | paymentTokenId 192..208
-    ///      7 metadataHash
-    ///      8 derived = active 0..8 (0/1) | reputation ppm 8..40 | availability ppm 40..72
-    ///      Token ids map to addresses through `bondTokens()` (id 0 = ETH). The node id is fromId + i.
-    function getNodesPacked(uint64 fromId, uint256 count) external view returns (uint256[] memory words);
+    ///      3 derived   = active 0..8 (0/1) | reputation ppm 8..40 | availability ppm 40..72
+    ///      Token ids map to addresses through `bondTokens()` (id 0 = ETH).
+    function getNodeStates(uint64 fromId, uint256 count) external view returns (uint256[] memory words);
 
     /// @notice The node's bond accounting, including what `withdrawBond` would pay now.
     function bondInfo(uint64 nodeId) external view returns (BondInfo memory);

@@ -24,17 +24,18 @@ import {
   type PublicClient,
 } from "viem";
 
-import { readRegistryPacked } from "../../client/discovery/reader.ts";
+import { DEFAULT_PACKED_PAGE_SIZE, readRegistryPacked } from "../../client/discovery/reader.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const tiny = process.argv.includes("--tiny");
 const outIndex = process.argv.indexOf("--out");
 const outDir = outIndex > 0 ? process.argv[outIndex + 1]! : join(root, "bench");
 const nodesIndex = process.argv.indexOf("--nodes");
-// hardhat node caps an eth_call at 16,777,216 gas (EIP-7825's per-transaction cap): a page must
-// fit that, which 500 packed nodes do. 10,000 nodes therefore take 3 + 20 requests.
+// hardhat node caps an eth_call at 16,777,216 gas (EIP-7825's per-transaction cap): a page of
+// getNodeStates must fit that, which the reader's default page does. 10,000 nodes therefore take
+// eth_blockNumber, bondTokens, one eth_getLogs and 6 pages.
 const GAS = 16_777_216n;
-const PAGE = 500;
+const PAGE = DEFAULT_PACKED_PAGE_SIZE;
 const NODES = nodesIndex > 0 ? Number(process.argv[nodesIndex + 1]) : tiny ? 200 : 10_000;
 
 async function freePort(): Promise<number> {

@@ -159,14 +159,14 @@ for (const size of sizes) {
 
 // Discovery: gas of one page of nodes as an eth_call (Hardhat caps eth_call gas at the block gas
 // limit, and since Osaka (EIP-7825) at 2^24 = 16,777,216 gas per transaction; geth serves eth_call up to 50M).
-async function viewGas(functionName: "getNodes" | "getNodesPacked", count: number) {
+async function viewGas(functionName: "getNodes" | "getNodeStates", count: number) {
   const n = Math.min(count, Number(registered));
   const data = encodeFunctionData({ abi: registry.abi, functionName, args: [1n, BigInt(n)] });
   const gas = Number(await publicClient.estimateGas({ to: registry.address, data }));
   return { nodes: n, gas, gasPerNode: Math.round(gas / n) };
 }
 const getNodesPage = await viewGas("getNodes", 100);
-const getNodesPackedPage = await viewGas("getNodesPacked", 500);
+const getNodeStatesPage = await viewGas("getNodeStates", 1_000);
 
 const small = bySize[String(sizes[0])]!;
 const large = bySize[String(sizes[1])]!;
@@ -179,9 +179,9 @@ const result = {
     registerWithEthBond: large.registerWithEthBond,
     heartbeat: large.heartbeat,
   },
-  gasRegistry: { sizes, bySize, growth, getNodesPage, getNodesPackedPage },
+  gasRegistry: { sizes, bySize, growth, getNodesPage, getNodeStatesPage },
 };
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "gas-registry.json"), JSON.stringify(result, null, 2) + "\n");
 console.log("growth between sizes:", growth);
-console.log("getNodes page:", getNodesPage, "getNodesPacked page:", getNodesPackedPage);
+console.log("getNodes page:", getNodesPage, "getNodeStates page:", getNodeStatesPage);

@@ -97,14 +97,22 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
     expect(n1.reputationPpm).to.be.a("number");
   });
 
-  it("the packed read decodes exactly what the struct view returns, in 3 + ceil(count / pageSize) calls", async () => {
+  it("the packed read (NodeDescribed logs + getNodeStates) decodes exactly what the struct view returns, in 3 + ceil(count / pageSize) calls", async () => {
     const { registry, counted, calls, op1 } = await fixture();
     await registry.write.pauseNode([1n], { account: op1.account });
     await registry.write.requestUnbond([3n, 1n], { account: op1.account });
+    // A later description replaces the registration's: the read must take the last one.
+    await registry.write.updatePrices([5n, samplePrices({ gpuHour: 777n })], { account: op1.account });
+    await registry.write.updateCapabilities([5n, sampleCapabilities({ gpuCount: 7 })], {
+      account: op1.account,
+    });
     const viaView = await readRegistry(counted, { registry: registry.address });
     calls.length = 0;
     const viaPacked = await readRegistryPacked(counted, { registry: registry.address, pageSize: 10 });
-    expect(calls).to.have.length(3 + 3);
+    expect([...calls].sort()).to.deep.equal(
+      ["eth_blockNumber", "eth_call", "eth_getLogs", "eth_call", "eth_call", "eth_call"].sort(),
+    );
+    expect(viaPacked.nodes.find((n) => n.id === 5n)?.capabilities.gpu.count).to.equal(7);
     expect(viaPacked.nodes).to.deep.equal(viaView.nodes);
   });
 

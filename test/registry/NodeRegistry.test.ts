@@ -352,7 +352,7 @@ describe("NodeRegistry: updates and lifecycle", () => {
     assert.equal((await registry.read.nodeForJob([1n])).active, true);
   });
 
-  it("pages nodes with getNodes and getNodesPacked", async () => {
+  it("pages nodes with getNodes and getNodeStates; NodeDescribed announces each node's static words", async () => {
     const { registry, alice, bob } = await loadFixture(oneNode);
     for (let i = 0; i < 4; i++) {
       await registry.write.register(
@@ -380,15 +380,25 @@ describe("NodeRegistry: updates and lifecycle", () => {
     assert.equal((await registry.read.getNodes([0n, 100n])).length, 5);
     assert.equal((await registry.read.getNodes([6n, 10n])).length, 0);
     assert.equal((await registry.read.getNodes([1n, 0n])).length, 0);
-    const packed = await registry.read.getNodesPacked([4n, 10n]);
-    assert.equal(packed.length, 18);
-    assert.equal(packed[4]! & 0xffn, 2n, "gpuCount of node 4");
+    const states = await registry.read.getNodeStates([4n, 10n]);
+    assert.equal(states.length, 8, "nodes 4 and 5, four words each");
     assert.equal(
-      getAddress(`0x${(packed[0]! & (2n ** 160n - 1n)).toString(16).padStart(40, "0")}`),
+      getAddress(`0x${(states[0]! & (2n ** 160n - 1n)).toString(16).padStart(40, "0")}`),
       getAddress(alice.account.address),
     );
-    assert.equal((packed[8]! >> 8n) & 0xffffffffn, 500_000n, "reputation");
-    assert.equal(packed[8]! & 0xffn, 0n, "inactive: no bond");
+    assert.equal(
+      getAddress(`0x${(states[1]! & (2n ** 160n - 1n)).toString(16).padStart(40, "0")}`),
+      getAddress(bob.account.address),
+      "signer in the heartbeat word",
+    );
+    assert.equal((states[3]! >> 8n) & 0xffffffffn, 500_000n, "reputation");
+    assert.equal(states[3]! & 0xffn, 0n, "inactive: no bond");
+    assert.equal((await registry.read.getNodeStates([6n, 10n])).length, 0);
+    const described = await registry.getEvents.NodeDescribed({ nodeId: 4n }, { fromBlock: 0n });
+    assert.equal(described.length, 1);
+    assert.equal(described[0]!.args.capabilityNumbers! & 0xffn, 2n, "gpuCount of node 4");
+    await registry.write.updatePrices([4n, samplePrices()], { account: alice.account });
+    assert.equal((await registry.getEvents.NodeDescribed({ nodeId: 4n }, { fromBlock: 0n })).length, 2);
     await viem.assertions.revertWithCustomErrorWithArgs(
       registry.read.getNode([9n]),
       registry,
