@@ -1,15 +1,27 @@
 import { expect } from "chai";
-import { keccak256, toBytes } from "viem";
-import { deliverOutput, fetchOutput, outputDigest, verifyOutput } from "../../client/job/output.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { keccak256, toBytes, toHex } from "viem";
+import { generatePrivateKey } from "viem/accounts";
+import { outputDigest, verifyOutput } from "../../client/job/output.ts";
 import { OutputDigestMismatchError, UriTooLargeError } from "../../client/job/spec-errors.ts";
-import { startOutputServer, type OutputServer } from "../../client/worker/output-server.ts";
+import { loadUri } from "../../client/job/spec-fetch.ts";
+import { decryptWith, encryptionPublicKey } from "../../client/proofs/encryption.ts";
+import { OutputServer } from "../../client/worker/daemon/output-server.ts";
+import type { OfferDetails } from "../../client/worker/daemon/ports.ts";
 
-describe("job outputs", () => {
-  let server: OutputServer;
-  before(async () => {
-    server = await startOutputServer();
+/** The two fields of a job offer that decide how an output is delivered. */
+const offer = (verification: number, encryptionKey: `0x${string}` = "0x") =>
+  ({ verification, encryptionKey }) as OfferDetails;
+
+describe("job outputs: the worker's delivery and the requester's check", () => {
+  const stateDir = mkdtempSync(join(tmpdir(), "sandrun-output-"));
+  const server = new OutputServer({ stateDir, inlineMaxBytes: 1024, host: "127.0.0.1", port: 0 });
+  after(async () => {
+    await server.stop();
+    rmSync(stateDir, { recursive: true, force: true });
   });
-  after(() => server.close());
 
   it("digests stdout with keccak256 and verifies it", () => {
     const bytes = toBytes("42\n");
@@ -26,43 +38,39 @@ describe("job outputs", () => {
 
   it("inlines small outputs as data: URIs", async () => {
     const bytes = toBytes("small");
-    const delivered = await deliverOutput(bytes, { publish: server.publish });
-    expect(delivered.inline).to.equal(true);
-    expect(delivered.uri.startsWith("data:")).to.equal(true);
-    expect(await fetchOutput(delivered.uri, delivered.digest)).to.deep.equal(bytes);
+    const uri = await server.publish(1n, bytes, offer(2));
+    expect(uri.startsWith("data:")).to.equal(true);
+    expect(server.baseUrl, "no server needed for inline outputs").to.equal("");
+    expect(await loadUri(uri)).to.deep.equal(bytes);
   });
 
-  it("serves large outputs over 127.0.0.1 and checks them on download", async () => {
+  it("serves large outputs over 127.0.0.1 under an unguessable name, checked on download", async () => {
     const bytes = new Uint8Array(100_000).map((_, i) => i % 251);
-    const delivered = await deliverOutput(bytes, { publish: server.publish });
-    expect(delivered.inline).to.equal(false);
-    expect(delivered.uri.startsWith(`${server.url}/outputs/0x`)).to.equal(true);
-    expect(await fetchOutput(delivered.uri, delivered.digest)).to.deep.equal(bytes);
+    const uri = await server.publish(2n, bytes, offer(2));
+    expect(uri).to.match(/^http:\/\/127\.0\.0\.1:\d+\/outputs\/2-[0-9a-f]{32}$/);
+    const fetched = await loadUri(uri);
+    expect(verifyOutput(fetched, keccak256(bytes))).to.equal(keccak256(bytes));
+    expect(() => verifyOutput(fetched, keccak256(toBytes("other")))).to.throw(OutputDigestMismatchError);
     let error: unknown;
     try {
-      await fetchOutput(delivered.uri, keccak256(toBytes("other")));
+      await loadUri(uri, { maxBytes: 1000 });
     } catch (e) {
       error = e;
     }
-    expect(error).to.be.instanceOf(OutputDigestMismatchError);
-    try {
-      await fetchOutput(delivered.uri, delivered.digest, { maxBytes: 1000 });
-      expect.fail("no size limit");
-    } catch (e) {
-      expect(e).to.be.instanceOf(UriTooLargeError);
-    }
-    server.remove(delivered.digest);
-    const gone = await fetch(delivered.uri);
-    expect(gone.status).to.equal(404);
+    expect(error).to.be.instanceOf(UriTooLargeError);
+    expect((await fetch(`${server.baseUrl}/outputs/2-${"0".repeat(32)}`)).status).to.equal(404);
+    expect((await fetch(`${server.baseUrl}/outputs/..%2f..%2fetc%2fpasswd`)).status).to.equal(404);
   });
 
-  it("refuses a large output without a publisher", async () => {
-    let error: unknown;
-    try {
-      await deliverOutput(new Uint8Array(10_000));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(TypeError);
+  it("encrypts to the requester's key at the cryptographic level only", async () => {
+    const requesterKey = generatePrivateKey();
+    const publicKey = toHex(encryptionPublicKey(requesterKey));
+    const bytes = toBytes("secret result\n");
+    const uri = await server.publish(3n, bytes, offer(3, publicKey));
+    const delivered = await loadUri(uri);
+    expect(delivered).to.not.deep.equal(bytes);
+    expect(decryptWith(requesterKey, delivered)).to.deep.equal(bytes);
+    // Strict level with a key present: plaintext (only level 3 encrypts).
+    expect(await loadUri(await server.publish(4n, bytes, offer(2, publicKey)))).to.deep.equal(bytes);
   });
 });
