@@ -80,8 +80,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     uint16 internal _feeBps;
     uint32 internal _challengeWindow;
     // The slot words of the last settled (or cancelled) job that wrote some, waiting for the next
-    // job to write its first slot word (see `_cells`); 0 = none. A settlement that finds one
-    // waiting replaces it: the older row is simply never reused.
+    // job to write its first slot word (see `_cells`); 0 = none. A job ending while one is waiting
+    // deletes its own slot words instead (refunds).
     uint32 internal _spareRow;
     // One word, read and written by every post: lastJobId | paused | disputePeriod | disputeDeposit.
     uint64 internal _lastJobId;
@@ -247,8 +247,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     //
     // A job's slot words live in a "row" `_slots[row]`: its own (`row` = its id) or, when a settled
     // job left one spare, that job's. Settlement leaves its slot words in place (no refund) and
-    // offers the row; the next job to write a slot word takes it, so its slot writes turn
-    // non-zero words into non-zero words. A row is used by one job at a time: it is offered only
+    // offers the row (or, when a row is already waiting, deletes them); the next job to write a
+    // slot word takes it, so its slot writes turn non-zero words into non-zero words. A row is used by one job at a time: it is offered only
     // by a job that will never read it again (settled, cancelled or expired, its slots already
     // loaded) and taken by exactly one job (`_spareRow` is cleared). Stale words from earlier jobs
     // are never read: every read is bounded by the job's taken slots (open jobs take slots in
@@ -270,12 +270,18 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         return _slots[spare];
     }
 
-    /// @dev Once a job that wrote slot words is done with them: offers its row to the next job.
-    ///      (Rows of jobs numbered from 2^32 on are not recycled: 0 stays "own row".)
-    function _offerRow(uint256 jobId, Job storage j) internal {
+    /// @dev Once a job that wrote its first `words` slot words is done with them: offers its row to
+    ///      the next job or, when a row is already waiting (or the row's number does not fit 32
+    ///      bits), deletes the words for the refunds: one spare row is all the next job can use.
+    function _offerRow(uint256 jobId, Job storage j, uint256 words) internal {
         uint256 row = j.row;
         if (row == 0) row = jobId;
-        if (row <= type(uint32).max) _spareRow = uint32(row);
+        if (_spareRow == 0 && row <= type(uint32).max) {
+            _spareRow = uint32(row);
+        } else {
+            mapping(uint256 => uint256) storage cells = _slots[row];
+            for (uint256 i; i < words; ++i) delete cells[i];
+        }
     }
 
     /// @dev Takes `escrow` of `token` from the caller: ETH must match msg.value exactly; an ERC-20
@@ -524,7 +530,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             }
             ids[i] = nodeId;
         }
-        if (directed) _offerRow(jobId, j); // its assignments, read above, are all it ever wrote
+        if (directed) _offerRow(jobId, j, n); // its assignments, read above, are all it ever wrote
         // One registry call locks all n; settlement below releases or slashes every lock.
         (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
         for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(jobId, j, s.nodes[i], signers[i], c.price, uint8(i));
@@ -589,8 +595,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
                 slots[k++] = SlotInfo(rec.nodeId(), revealed ? rec.value() : bytes20(0), revealed, invoice);
             }
         }
-        // The slot words stay (no refund): the next job rewrites them for 5,000 instead of 22,100 each.
-        _offerRow(jobId, j);
+        // The slot words stay (no refund) if offered: the next job rewrites them for 5,000 instead of 22,100 each.
+        _offerRow(jobId, j, end);
         _finish(c, j, slots);
     }
 
@@ -847,7 +853,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     /// @dev A directed job ending without a taken slot: its assignments' row goes to the next job.
     function _clearDirected(uint256 jobId, Job storage j) internal {
-        if (j.flags & DIRECTED != 0) _offerRow(jobId, j);
+        if (j.flags & DIRECTED != 0) _offerRow(jobId, j, j.n);
     }
 
     // ═════════════════════════════ internals: disputes ═════════════════════════════

@@ -92,6 +92,32 @@ describe("JobMarket recycled slot storage", () => {
     for (const n of f.nodes) assert.equal((await f.registry.read.bondInfo([n.id])).locked, 0n);
   });
 
+  it("a job ending while a row is already waiting deletes its own slot words (refunds) instead", async () => {
+    const f = await deployMarket(await network.create(), 3);
+    const steps = nodeSteps(f);
+    const pool = await f.createPool(S.TwoOfThree, L.Strict, f.nodes);
+    const lifecycle = async (jobs: bigint[]) => {
+      const rs = jobs.map(() => f.nodes.map(() => f.revealOf("good")));
+      for (const [k, job] of jobs.entries()) {
+        for (let i = 0; i < 3; i++) await steps.commit(f.node(i), job, at(at(rs, k), i));
+      }
+      const deciding: bigint[] = [];
+      for (const [k, job] of jobs.entries()) {
+        for (let i = 0; i < 2; i++) await steps.reveal(f.node(i), job, i, at(at(rs, k), i));
+        deciding.push(await gasOf(f, steps.reveal(f.node(2), job, 2, at(at(rs, k), 2))));
+      }
+      return deciding;
+    };
+    await lifecycle([await f.post(f.request(pool), 3n)]); // leaves a spare row
+    // X takes the spare row, Y writes its own. X settles first and offers its row; Y then finds
+    // one waiting and deletes its three words: 3 x (4,800 refund - 2,900) cheaper than X's
+    // settlement, which wrote the spare.
+    const x = await f.post(f.request(pool), 3n);
+    const y = await f.post(f.request(pool), 3n);
+    const [gx, gy] = (await lifecycle([x, y])) as [bigint, bigint];
+    assert.ok(gx - gy > 5_000n, `X ${gx} vs Y ${gy}`);
+  });
+
   it("a cancelled directed job hands its assignments' row on; the next open job ignores them", async () => {
     const f = await deployMarket(await network.create(), 4);
     const steps = nodeSteps(f);
