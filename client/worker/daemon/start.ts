@@ -27,6 +27,7 @@ import type { NodeProfile } from "../decide.ts";
 import { parseDaemonConfig, type DaemonConfigInput } from "./config.ts";
 import { WorkerDaemon, type MachineProbe, type NodeEventName } from "./loop.ts";
 import { OutputServer } from "./output-server.ts";
+import { holdWasmWarmSpare, releaseWasmWarmSpare } from "../sandbox/wasm.ts";
 import { SignerProver } from "./prover.ts";
 import { MetricsProbe } from "../metrics.ts";
 import { SandboxRunner } from "./runner.ts";
@@ -232,12 +233,15 @@ export async function startWorkerWithClients(p: StartWorkerWithClientsParameters
       "DISHONEST TEST MODE: this node will be slashed",
     );
   await daemon.start();
+  // A long-lived worker keeps a wasm thread booted ahead of the next job (start-up off the job's path).
+  await holdWasmWarmSpare();
   return {
     daemon,
     chain: viemChain,
     nodeId,
     async stop() {
       await daemon.stop();
+      await releaseWasmWarmSpare();
       if (!p.publisher) await publisher.stop();
     },
   };

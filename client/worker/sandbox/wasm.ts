@@ -68,6 +68,24 @@ export async function setWasmWarmSpare(enabled: boolean): Promise<void> {
   }
 }
 
+let warmUsers = 0;
+
+/**
+ * Reference-counted {@link setWasmWarmSpare} for long-lived workers sharing one process (the
+ * demo and tests run several): the spare is kept while at least one worker holds it.
+ */
+export async function holdWasmWarmSpare(): Promise<void> {
+  warmUsers += 1;
+  if (warmUsers === 1) await setWasmWarmSpare(true);
+}
+
+/** Gives back a {@link holdWasmWarmSpare}; the last one terminates the spare. */
+export async function releaseWasmWarmSpare(): Promise<void> {
+  if (warmUsers === 0) return;
+  warmUsers -= 1;
+  if (warmUsers === 0) await setWasmWarmSpare(false);
+}
+
 /**
  * A fresh thread for one job: the warm spare when there is one (thread start-up then costs
  * nothing on the job's path), else a new one. Threads are never reused: one isolate per job.
