@@ -251,11 +251,21 @@ export class JobBuilder {
 
   /** GPUs the job needs: a count, or `{ count, type, memory }` (memory per GPU). */
   gpu(requirements: GpuRequirement): JobBuilder {
+    if (typeof requirements !== "number" && (requirements === null || typeof requirements !== "object"))
+      fail("gpu", `must be a count or { count, type, memory }, got ${JSON.stringify(requirements)}`);
     const r = typeof requirements === "number" ? { count: requirements } : requirements;
     const count = r.count ?? 1;
     if (!Number.isInteger(count) || count < 0 || count > 255)
       fail("gpu.count", `must be an integer 0..255, got ${count}`);
-    const memoryGb = r.memory === undefined ? undefined : parseSizeGb(r.memory, "gpu.memory");
+    if (r.type !== undefined && (typeof r.type !== "string" || r.type.trim() === ""))
+      fail("gpu.type", `must be a GPU model such as "a100", got ${JSON.stringify(r.type)}`);
+    let memoryGb: number | undefined;
+    try {
+      memoryGb = r.memory === undefined ? undefined : parseSizeGb(r.memory, "gpu.memory");
+    } catch (cause) {
+      // The size parser speaks of discovery criteria; a job's problem is a job ValidationError.
+      fail("gpu.memory", (cause as Error).message);
+    }
     return this.#with({ gpu: Object.freeze({ count, type: r.type?.trim().toLowerCase(), memoryGb }) });
   }
 

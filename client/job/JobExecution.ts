@@ -4,7 +4,7 @@
  * view and the job's events), so an execution can be rebuilt from its id alone.
  * @module
  */
-import type { Address, Hex } from "viem";
+import { keccak256, type Address, type Hex } from "viem";
 
 import { cancelJob } from "../actions/market/cancelJob.ts";
 import { getJob } from "../actions/market/getJob.ts";
@@ -12,7 +12,7 @@ import { getJobEvents, type JobEvent } from "../actions/market/getJobEvents.ts";
 import type { JobInfo } from "../actions/market/jobTypes.ts";
 import { settleJob } from "../actions/market/settleJob.ts";
 import type { SandrunClient } from "../chain/clients.ts";
-import { SandrunError } from "../errors.ts";
+import { MissingConfigurationError, SandrunError } from "../errors.ts";
 import { tallyKey } from "../proofs/consensus.ts";
 import { decryptWith } from "../proofs/encryption.ts";
 import { verifyOutput } from "./output.ts";
@@ -48,6 +48,8 @@ export type JobResultEntry = {
 export type JobResult = {
   readonly id: string;
   readonly phase: JobPhase;
+  /** The job's verification level (cryptographic outputs are encrypted to the requester). */
+  readonly verification: JobInfo["verification"];
   /** Whether consensus was reached. */
   readonly consensus: boolean;
   /** The accepted digest in full (from an agreeing result), when reached. */
@@ -56,7 +58,7 @@ export type JobResult = {
   readonly agreeing: readonly JobResultEntry[];
   /** Every result revealed or reported. */
   readonly results: readonly JobResultEntry[];
-  /** Escrow returned to the requester at settlement (base units). */
+  /** Escrow returned to the requester: at settlement, or all of it on cancellation or expiry (base units). */
   readonly refunded: bigint;
   /** The settlement record (as the JobSettled event carries it), when settled. */
   readonly record: Readonly<Record<string, unknown>> | undefined;
@@ -135,7 +137,10 @@ export class JobExecution {
     let phase: JobPhase;
     if (job.status === "cancelled") phase = "cancelled";
     else if (job.status === "settled") {
-      phase = job.taken === 0 ? "expired" : "settled";
+      // Settlement clears the job's slot counters (a gas refund), so `taken` cannot tell an
+      // expired job from a settled one: the JobExpired event does.
+      const events = await this.events();
+      phase = events.some((e) => e.eventName === "JobExpired") ? "expired" : "settled";
     } else if (job.taken === 0) phase = "waiting-for-nodes";
     else if (job.revealed >= job.taken && job.taken === job.n) phase = "decided";
     else phase = "running";
@@ -185,11 +190,18 @@ export class JobExecution {
     return Object.freeze({
       id: this.id,
       phase: s.phase,
+      verification: s.job.verification,
       consensus: Boolean(settled?.args.consensus ?? false),
       digest: agreeing[0]?.digest,
       agreeing: Object.freeze(agreeing),
       results: Object.freeze(results),
-      refunded: (settled?.args.refunded as bigint | undefined) ?? 0n,
+      // A settled job's refund is in JobSettled; a cancelled or expired one has no JobSettled,
+      // only the JobRefunded credit.
+      refunded:
+        (settled?.args.refunded as bigint | undefined) ??
+        events
+          .filter((e) => e.eventName === "JobRefunded")
+          .reduce((sum, e) => sum + (e.args.amount as bigint), 0n),
       record: settled?.args.record as Record<string, unknown> | undefined,
     });
   }
@@ -214,11 +226,14 @@ export class JobExecution {
 
   /**
    * The agreed output: fetched from an agreeing node's result URI (inline `data:` or the URI its
-   * worker serves), decrypted with the requester's key when it is encrypted, and checked against
-   * the agreed digest. Tries each agreeing node until one serves matching bytes.
+   * worker serves), decrypted with the requester's key when the job is at the cryptographic
+   * level (its outputs are encrypted to that key), and checked against the agreed digest. Tries
+   * each agreeing node until one serves matching bytes.
    *
-   * @throws JobNotCompletedError when there is no agreed result; OutputDigestMismatchError when no
-   *   node serves bytes matching the digest.
+   * @throws JobNotCompletedError when there is no agreed result; MissingConfigurationError when
+   *   the output is encrypted and no decryption key was given; OutputDigestMismatchError (plain
+   *   outputs) or DecryptionFailedError (encrypted ones) when no node serves bytes matching the
+   *   digest — the error of the last node tried.
    */
   async download(): Promise<Uint8Array> {
     const r = await this.result();
@@ -229,20 +244,31 @@ export class JobExecution {
         r.phase === "settled" ? "no consensus was reached" : `the job is ${r.phase}`,
       );
     }
+    // Only cryptographic-level outputs are encrypted: trying to decrypt any other output would
+    // turn a plain digest mismatch into a misleading decryption error.
+    const encrypted = r.verification === "cryptographic";
+    const key = this.#ctx.decryptionKey;
     let lastError: unknown;
     for (const entry of r.agreeing) {
       try {
         const bytes = await loadUri(entry.resultURI);
-        try {
+        if (!encrypted) {
           verifyOutput(bytes, entry.digest);
           return bytes;
-        } catch (mismatch) {
-          if (this.#ctx.decryptionKey === undefined) throw mismatch;
-          const plain = decryptWith(this.#ctx.decryptionKey, bytes);
-          verifyOutput(plain, entry.digest);
-          return plain;
         }
+        // A cryptographic job posted without an encryption key gets its output in the clear.
+        if (keccak256(bytes).toLowerCase() === entry.digest.toLowerCase()) return bytes;
+        if (key === undefined) {
+          throw new MissingConfigurationError(
+            "decryptionKey",
+            `job ${this.id} is at the cryptographic level: its output is encrypted to the requester's key`,
+          );
+        }
+        const plain = decryptWith(key, bytes);
+        verifyOutput(plain, entry.digest);
+        return plain;
       } catch (e) {
+        if (e instanceof MissingConfigurationError) throw e;
         lastError = e;
       }
     }

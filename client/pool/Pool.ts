@@ -8,11 +8,12 @@ import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 
 import { getBalance } from "../actions/market/getBalance.ts";
 import { getJob } from "../actions/market/getJob.ts";
-import { getJobEvents, getSettlement } from "../actions/market/getJobEvents.ts";
+import { getJobEvents, getSettlement, type JobEvent } from "../actions/market/getJobEvents.ts";
 import type { JobRequestInput } from "../actions/market/jobTypes.ts";
 import { postJob } from "../actions/market/postJob.ts";
 import { postJobs } from "../actions/market/postJobs.ts";
 import { finalizeDispute, getDispute, ruleDispute } from "../actions/market/resolveDispute.ts";
+import { arbiterRole, ruleThroughArbiter } from "../actions/market/ruleThroughArbiter.ts";
 import { settleJob } from "../actions/market/settleJob.ts";
 import { addNode } from "../actions/pools/addNode.ts";
 import { getMembers } from "../actions/pools/getMembers.ts";
@@ -22,12 +23,20 @@ import { removeNode } from "../actions/pools/removeNode.ts";
 import { replaceNode } from "../actions/pools/replaceNode.ts";
 import { accountAddress, type SandrunClient } from "../chain/clients.ts";
 import { readNodes, type RegistryNode } from "../discovery/reader.ts";
-import { MissingConfigurationError, NotSupportedError, SandrunError, ValidationError } from "../errors.ts";
+import {
+  MissingConfigurationError,
+  NotSupportedError,
+  SandrunError,
+  UnknownIdError,
+  ValidationError,
+} from "../errors.ts";
 import type { Job, JobEstimate, JobPoolRef } from "../job/JobBuilder.ts";
 import { JobExecution, type JobResult } from "../job/JobExecution.ts";
 import { fromBaseUnits, toBaseUnits, type TokenRegistry } from "../money/index.ts";
 import {
+  checkRedundancy,
   decideConsensus,
+  strategyFromEnum,
   tallyKey,
   type ConsensusResult,
   type ConsensusStrategy,
@@ -161,6 +170,8 @@ export type DisputeResolution = {
   readonly upheld: boolean;
   /** Finalized after the deadline with the default outcome, not ruled. */
   readonly byDefault: boolean;
+  /** A committee member's vote was cast but the arbiter's threshold is not met yet: nothing ruled. */
+  readonly pending?: boolean | undefined;
   readonly transactionHash: Hex | undefined;
   /** Why the arbiter ruled as it did (when this client ruled). */
   readonly reason?: string | undefined;
@@ -343,10 +354,24 @@ export class Pool implements JobPoolRef {
 
   // ───────────────────────────── jobs ─────────────────────────────
 
+  /**
+   * The job's consensus and redundancy, its own or the pool's. A pair the contract would refuse
+   * (e.g. `redundancy(5)` on a 2-of-3 pool) is refused here, before anything is estimated or sent.
+   */
   #n(job: Job): { n: number; strategy: ConsensusStrategy } {
     const strategy = job.consensus ?? this.consensus;
     const n =
       job.redundancy ?? (job.consensus === undefined ? this.redundancy : undefined) ?? naturalFor(strategy);
+    const problems = checkRedundancy(strategy, n);
+    if (problems.length > 0) {
+      throw new ValidationError(
+        "Job",
+        problems.map((p) => ({
+          ...p,
+          message: `${p.message} (${job.consensus === undefined ? `pool ${this.id}'s` : "the job's"} consensus is ${strategy})`,
+        })),
+      );
+    }
     return { n, strategy };
   }
 
@@ -364,7 +389,12 @@ export class Pool implements JobPoolRef {
   }
 
   #shape(job: Job) {
-    return { gpus: job.gpu.count, memoryGb: job.memoryGb, gpuModel: job.gpu.type };
+    return {
+      gpus: job.gpu.count,
+      memoryGb: job.memoryGb,
+      gpuModel: job.gpu.type,
+      gpuMemoryGb: job.gpu.memoryGb,
+    };
   }
 
   /**
@@ -556,6 +586,37 @@ export class Pool implements JobPoolRef {
     return load;
   }
 
+  /**
+   * A job's terms as posted (the JobPosted and JobSpec events). The job view cannot serve once
+   * the job settled: settlement clears its counters, collateral and (cryptographic level) spec
+   * hash for the gas refund, and proofs are verified and disputes judged after settlement.
+   */
+  async #terms(
+    jobId: bigint,
+    known?: readonly JobEvent[],
+  ): Promise<{
+    poolId: bigint;
+    n: number;
+    consensus: ConsensusStrategy;
+    collateralPerNode: bigint;
+    specHash: Hex;
+    runtime: number;
+  }> {
+    const events = known ?? (await getJobEvents(this.#ctx.client, { jobMarket: this.#ctx.jobMarket, jobId }));
+    const posted = events.find((e) => e.eventName === "JobPosted");
+    if (!posted) throw new UnknownIdError("job", jobId.toString());
+    const spec = events.find((e) => e.eventName === "JobSpec");
+    const a = posted.args;
+    return {
+      poolId: a.poolId as bigint,
+      n: Number(a.n),
+      consensus: strategyFromEnum(a.strategy as number),
+      collateralPerNode: a.collateralPerNode as bigint,
+      specHash: a.specHash as Hex,
+      runtime: Number(spec?.args.runtime ?? 0),
+    };
+  }
+
   async #poolJobIds(): Promise<bigint[]> {
     const { jobMarketAbi } = await import("../abis/generated/JobMarket.ts");
     const logs = await this.#ctx.client.publicClient.getContractEvents({
@@ -727,7 +788,12 @@ export class Pool implements JobPoolRef {
     if (proofs.length === 0)
       throw new ValidationError("Proofs", [{ field: "proofs", message: "give at least one proof" }]);
     const jobId = BigInt(proofs[0]!.jobId);
-    const job = await getJob(this.#ctx.client, { jobMarket: this.#ctx.jobMarket, jobId });
+    const job = await this.#terms(jobId);
+    if (job.poolId !== BigInt(this.id)) {
+      throw new ValidationError("Proofs", [
+        { field: "jobId", message: `job ${jobId} belongs to pool ${job.poolId}, not ${this.id}` },
+      ]);
+    }
     const chainId = await this.#ctx.client.publicClient.getChainId();
     const domain = { chainId, market: this.#ctx.jobMarket };
     const ids = [...new Set(proofs.map((p) => BigInt(p.nodeId)))];
@@ -831,12 +897,18 @@ export class Pool implements JobPoolRef {
       });
     }
     const me = accountAddress(ctx.client, "resolveDispute");
-    if (me.toLowerCase() === d.arbiter.toLowerCase()) {
+    // The market takes rulings from its arbiter: this account itself, or a SimpleArbiter contract
+    // this account owns (rules alone) or sits on the committee of (votes).
+    const role =
+      me.toLowerCase() === d.arbiter.toLowerCase()
+        ? "arbiter"
+        : await arbiterRole(ctx.client, { arbiter: d.arbiter, account: me });
+    if (role !== "none") {
       let uphold = options.uphold;
       let reason: string | undefined;
       if (uphold === undefined) {
         const events = await getJobEvents(ctx.client, { jobMarket: ctx.jobMarket, jobId });
-        const job = await getJob(ctx.client, { jobMarket: ctx.jobMarket, jobId });
+        const job = await this.#terms(jobId, events);
         const reveals = events
           .filter((e) => e.eventName === "ResultRevealed" || e.eventName === "ResultReported")
           .map((e) => ({
@@ -851,11 +923,24 @@ export class Pool implements JobPoolRef {
           verdict.reached === (onChain !== undefined) && (!verdict.reached || verdict.digest === onChain);
         reason = `off-chain consensus: ${verdict.reason}; on-chain ${onChain ? `accepted ${onChain}` : "no consensus"}`;
       }
-      const { hash } = await ruleDispute(ctx.client, { jobMarket: ctx.jobMarket, jobId, uphold });
+      const { hash } =
+        role === "arbiter"
+          ? await ruleDispute(ctx.client, { jobMarket: ctx.jobMarket, jobId, uphold })
+          : await ruleThroughArbiter(ctx.client, {
+              arbiter: d.arbiter,
+              jobMarket: ctx.jobMarket,
+              jobId,
+              uphold,
+              as: role,
+            });
+      // A committee vote below the threshold rules nothing yet.
+      const ruled =
+        role !== "member" || (await getDispute(ctx.client, { jobMarket: ctx.jobMarket, jobId })).resolved;
       return Object.freeze({
         disputeId: jobId.toString(),
         jobId: jobId.toString(),
         upheld: uphold,
+        pending: !ruled,
         byDefault: false,
         transactionHash: hash,
         reason,

@@ -33,7 +33,11 @@ export type DistributionNeeds = {
   /** How many distinct nodes the job needs (its redundancy). */
   count: number;
   /** Resources the job asks for (GPUs, memory); members short of them are not eligible. */
-  shape: ResourceShape & { gpuModel?: string | undefined };
+  shape: ResourceShape & {
+    gpuModel?: string | undefined;
+    /** Memory each GPU must have, GB (`JobBuilder.gpu({ memory })`). */
+    gpuMemoryGb?: number | undefined;
+  };
   /** Expected run time, seconds (prices the `cheapest` strategy). */
   seconds: number;
   /** The most the job pays one node, base units of `token`; members whose job cost exceeds it are not eligible. */
@@ -76,6 +80,8 @@ export function eligibleMembers(
     else if ((s.gpus ?? 0) > c.gpu.count) reason = `has ${c.gpu.count} GPUs, job needs ${s.gpus}`;
     else if (s.gpuModel && c.gpu.model !== s.gpuModel.toLowerCase())
       reason = `GPU ${c.gpu.model || "none"}, job needs ${s.gpuModel}`;
+    else if ((s.gpus ?? 0) > 0 && (s.gpuMemoryGb ?? 0) > c.gpu.memoryGb)
+      reason = `has ${c.gpu.memoryGb} GB per GPU, job needs ${s.gpuMemoryGb}`;
     else if ((s.memoryGb ?? 0) > c.memory.gb)
       reason = `has ${c.memory.gb} GB memory, job needs ${s.memoryGb}`;
     else if ((s.cpuCores ?? 0) > c.cpu.cores) reason = `has ${c.cpu.cores} cores, job needs ${s.cpuCores}`;
