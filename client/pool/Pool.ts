@@ -998,6 +998,16 @@ export class Pool implements JobPoolRef {
               heldUntil: Number(e.args.heldUntil),
             }),
           ),
+        // The requester's refund is credited too, announced by JobRefunded (not PaymentCredited).
+        ...events
+          .filter((e) => e.eventName === "JobRefunded")
+          .map((e) =>
+            Object.freeze({
+              account: e.args.requester as Address,
+              amount: e.args.amount as bigint,
+              heldUntil: 0,
+            }),
+          ),
         // Payouts held for the challenge window are only in the record (no PaymentCredited).
         ...(record.challengeEnds === 0
           ? []

@@ -99,6 +99,7 @@ export function aggregateMetrics(
         else noConsensus += 1;
         break;
       case "PaymentCredited":
+      case "JobRefunded": // the requester's refund (settlement, cancellation or expiry)
         add(credited, a.token, a.amount as bigint);
         break;
       case "Slashed":
