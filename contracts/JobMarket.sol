@@ -327,8 +327,8 @@ contract JobMarket is JobMarketBase, IJobMarket {
     }
 
     /// @dev Settles in the settlement module when the step that just ran decided the job.
-    function _onDecided(uint256 jobId, Job storage) internal override {
-        _delegateSettle(settlementModule, jobId);
+    function _onDecided(uint256 jobId, Job storage, uint256 lastSlot, uint256 lastRecord) internal override {
+        _delegateSettle(settlementModule, jobId, lastSlot, lastRecord);
     }
 
     /// @dev Runs the current call in `module` on this contract's storage and returns its result verbatim.

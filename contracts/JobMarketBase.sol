@@ -35,8 +35,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     /// @notice Highest protocol fee: 10%.
     uint16 public constant MAX_FEE_BPS = 1000;
-    /// @dev `settle(uint256)`.
-    bytes4 internal constant SETTLE_SELECTOR = bytes4(keccak256("settle(uint256)"));
+    /// @dev JobMarketSettlement's `settleDecided(uint256,uint256,uint256)` (reachable only by delegatecall).
+    bytes4 internal constant SETTLE_SELECTOR = bytes4(keccak256("settleDecided(uint256,uint256,uint256)"));
+    /// @dev `_onDecided`'s `lastSlot` when the deciding step stored its slot word itself.
+    uint256 internal constant STORED = type(uint256).max;
     /// @notice Longest commit or reveal window a job may ask for.
     uint32 public constant MAX_WINDOW = 365 days;
 
@@ -131,12 +133,16 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         _;
     }
 
-    /// @dev Called when a node step leaves the job decided: settles it (directly, or through the settlement module).
-    function _onDecided(uint256 jobId, Job storage j) internal virtual;
+    /// @dev Called when a node step leaves the job decided: settles it (directly, or through the
+    ///      settlement module). The deciding reveal does not store its slot word (settlement would
+    ///      only read it back): it passes it as `lastRecord` for slot `lastSlot` (STORED = none).
+    function _onDecided(uint256 jobId, Job storage j, uint256 lastSlot, uint256 lastRecord) internal virtual;
 
-    /// @dev Runs `settle(jobId)` of the settlement module on this contract's storage, bubbling any revert.
-    function _delegateSettle(address module, uint256 jobId) internal {
-        (bool ok, bytes memory data) = module.delegatecall(abi.encodeWithSelector(SETTLE_SELECTOR, jobId));
+    /// @dev Runs `settleDecided` of the settlement module on this contract's storage, bubbling any revert.
+    function _delegateSettle(address module, uint256 jobId, uint256 lastSlot, uint256 lastRecord) internal {
+        (bool ok, bytes memory data) = module.delegatecall(
+            abi.encodeWithSelector(SETTLE_SELECTOR, jobId, lastSlot, lastRecord)
+        );
         if (!ok) {
             assembly ("memory-safe") {
                 revert(add(data, 32), mload(data))
@@ -393,7 +399,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         emit ResultReported(jobId, nodeId, slot, digest, invoice, resultURI);
         uint8 revealed = j.revealed + 1;
         j.revealed = revealed;
-        if (_decided(j, j.taken, revealed)) _onDecided(jobId, j);
+        if (_decided(j, j.taken, revealed)) _onDecided(jobId, j, STORED, 0);
     }
 
     /// @dev Records a reported digest in the node's slot, taking the slot when it has none.
@@ -450,11 +456,15 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (j.level == VerificationLevel.Cryptographic) {
             _checkReceipt(jobId, j, nodeId, nodeRegistry.nodeForJob(nodeId).signer, r, uriHash);
         }
-        cells[slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags);
+        flags = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags); // the new slot word
         uint8 revealed = j.revealed + 1;
         j.revealed = revealed;
         emit ResultRevealed(jobId, nodeId, slot, r.digest, r.invoice, r.resultURI);
-        if (revealed == taken) _onDecided(jobId, j);
+        if (revealed == taken) {
+            _onDecided(jobId, j, slot, flags); // settles now: the word is never stored
+        } else {
+            cells[slot] = flags;
+        }
     }
 
     /// @dev Whether nothing more can change the outcome: no slot can still be taken and every taken slot answered.
@@ -576,15 +586,16 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         );
     }
 
-    /// @dev Loads the taken slots, offers their row to the next job, then settles.
-    function _settleStored(uint256 jobId, Job storage j) internal {
+    /// @dev Loads the taken slots (slot `lastSlot`'s word from `lastRecord`, unless STORED), offers
+    ///      their row to the next job, then settles.
+    function _settleStored(uint256 jobId, Job storage j, uint256 lastSlot, uint256 lastRecord) internal {
         Ctx memory c = _ctx(jobId, j);
         uint256 end = j.flags & DIRECTED != 0 ? c.n : j.taken;
         SlotInfo[] memory slots = new SlotInfo[](j.taken);
         uint256 k;
         mapping(uint256 => uint256) storage records = _cells(jobId, j);
         for (uint256 i; i < end; ++i) {
-            uint256 rec = records[i];
+            uint256 rec = i == lastSlot ? lastRecord : records[i];
             if (rec.has(SlotRecord.TAKEN)) {
                 bool revealed = rec.has(SlotRecord.REVEALED);
                 uint96 invoice;

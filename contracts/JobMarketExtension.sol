@@ -133,7 +133,7 @@ contract JobMarketExtension is JobMarketBase {
         IArbiter(arbiter).onDisputeRaised(jobId, msg.sender, deadline, evidenceURI);
     }
 
-    function _onDecided(uint256 jobId, Job storage) internal override {
-        _delegateSettle(settlementModule, jobId);
+    function _onDecided(uint256 jobId, Job storage, uint256 lastSlot, uint256 lastRecord) internal override {
+        _delegateSettle(settlementModule, jobId, lastSlot, lastRecord);
     }
 }

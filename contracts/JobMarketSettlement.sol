@@ -32,7 +32,14 @@ contract JobMarketSettlement is JobMarketBase {
         if (block.timestamp <= j.revealDeadline && !_decided(j, taken, j.revealed)) {
             revert JobMarketNotSettleable(jobId);
         }
-        _settleStored(jobId, j);
+        _settleStored(jobId, j, STORED, 0);
+    }
+
+    /// @notice Settles a job a node step of JobMarket (or its extension) just decided, with the
+    ///         deciding step's slot word passed in rather than stored. Reachable only through their
+    ///         delegatecall: JobMarket has no function with this selector, and a direct call reverts.
+    function settleDecided(uint256 jobId, uint256 lastSlot, uint256 lastRecord) external onlyDelegated {
+        _settleStored(jobId, _jobs[jobId], lastSlot, lastRecord);
     }
 
     /// @notice See IJobMarket.
@@ -79,7 +86,7 @@ contract JobMarketSettlement is JobMarketBase {
         else _overturn(jobId, record, disputer, deposit);
     }
 
-    function _onDecided(uint256 jobId, Job storage j) internal override {
-        _settleStored(jobId, j);
+    function _onDecided(uint256 jobId, Job storage j, uint256 lastSlot, uint256 lastRecord) internal override {
+        _settleStored(jobId, j, lastSlot, lastRecord);
     }
 }

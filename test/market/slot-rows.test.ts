@@ -137,4 +137,30 @@ describe("JobMarket recycled slot storage", () => {
     assert.equal(job.status, 2);
     assert.equal(job.directed, false);
   });
+  it("the deciding reveal's slot word reaches settlement in the call, which nobody else can make", async () => {
+    const f = await deployMarket(await network.create(), 3);
+    const steps = nodeSteps(f);
+    const pool = await f.createPool(S.TwoOfThree, L.Strict, f.nodes);
+    const jobId = await f.post(f.request(pool), 3n);
+    // The deciding (last) reveal casts the second "good" vote: without its word, passed rather than
+    // stored, there would be no 2-of-3 agreement and nobody would be paid.
+    const rs = [f.revealOf("good"), f.revealOf("evil"), f.revealOf("good")];
+    for (let i = 0; i < 3; i++) await steps.commit(f.node(i), jobId, at(rs, i));
+    for (let i = 0; i < 3; i++) await steps.reveal(f.node(i), jobId, i, at(rs, i));
+    const [, held2] = await f.market.read.balanceDetails([f.node(2).owner.account.address, ETH]);
+    assert.ok(held2 > 0n, "the deciding revealer was paid");
+    assert.ok(
+      (await f.registry.read.bondInfo([f.node(1).id])).bond <
+        (await f.registry.read.bondInfo([f.node(0).id])).bond,
+      "the dissenter was slashed",
+    );
+    const module = await f.viem.getContractAt("JobMarketSettlement", await f.market.read.settlementModule(), {
+      client: { wallet: f.other },
+    });
+    await f.viem.assertions.revertWithCustomError(
+      module.write.settleDecided([jobId, 0n, 0n]),
+      module,
+      "JobMarketDirectCall",
+    );
+  });
 });
