@@ -56,6 +56,9 @@ export type MachineProbe = {
   low(m: MachineMetrics): string[];
 };
 
+/** Blocks rescanned after a reorganisation of the followed chain (deeper ones are not expected). */
+const REORG_REWIND = 64n;
+
 /** Minimum time between two machine probes, ms. */
 const PROBE_EVERY_MS = 5_000;
 
@@ -89,6 +92,10 @@ export class WorkerDaemon {
   #ticking: Promise<void> | undefined;
   #stopping = false;
   #lastHeartbeat = 0;
+  /** Genesis hash of the chain being followed (read once; re-read when the history changes). */
+  #genesis: Hex | undefined;
+  /** Bumped when the chain's history is replaced: executions of an older epoch drop their result. */
+  #epoch = 0;
   #lastProbe = 0;
   /** Resources currently low (events fire on the crossing, not on every probe). */
   readonly #low = new Set<string>();
@@ -192,16 +199,19 @@ export class WorkerDaemon {
   async #tick(draining: boolean): Promise<void> {
     this.#stats.ticks++;
     const { chain, config } = this.#p;
-    const head = await this.#rpc("blockNumber", () => chain.blockNumber());
-    let from = this.#state.cursor(config.fromBlock);
-    // A chain that went backwards (restarted node) means our cursor is from another history.
-    if (from > head + 1n) from = config.fromBlock;
+    const tip = await this.#rpc("head", () => chain.head());
+    const head = tip.number;
+    let from = await this.#checkHistory(this.#state.cursor(config.fromBlock), tip);
+    this.#genesis ??= await this.#rpc("genesis", () => chain.blockHash(0n));
     while (from <= head) {
       const to =
         from + BigInt(config.maxBlockRange) - 1n < head ? from + BigInt(config.maxBlockRange) - 1n : head;
       const events = await this.#rpc("getLogs", () => chain.events(from, to));
       for (const ev of events) this.#onEvent(ev);
-      this.#state.setCursor(to + 1n);
+      this.#state.setCursor(to + 1n, {
+        lastHash: to === head ? tip.hash : undefined,
+        genesis: this.#genesis,
+      });
       from = to + 1n;
     }
     const now = await this.#rpc("now", () => chain.now());
@@ -210,6 +220,57 @@ export class WorkerDaemon {
     if (this.#withdrawDue) await this.#maybeWithdraw();
     await this.#maybeHeartbeat();
     await this.#maybeProbe();
+  }
+
+  /**
+   * Checks that the block before the cursor is still the one scanned (same hash). When it is
+   * not, or the head is behind it, the chain's history changed: with the same genesis it is a
+   * reorganisation (rescan the last {@link REORG_REWIND} blocks; job records stay, every step
+   * being idempotent); with another genesis it is another chain under the same id and
+   * addresses, a restarted node: the job records of the old history are set aside (their ids
+   * now name other jobs) and the scan starts again from `fromBlock`.
+   * @returns the block to scan from
+   */
+  async #checkHistory(from: bigint, tip: { number: bigint; hash: Hex }): Promise<bigint> {
+    const { chain, config, logger } = this.#p;
+    if (from <= config.fromBlock) return from;
+    const last = from - 1n;
+    const marks = this.#state.cursorMarks();
+    if (last <= tip.number) {
+      if (!marks.lastHash) return from; // nothing recorded to compare with
+      const hash = last === tip.number ? tip.hash : await this.#rpc("blockHash", () => chain.blockHash(last));
+      if (hash === marks.lastHash) return from;
+    }
+    const genesis = await this.#rpc("genesis", () => chain.blockHash(0n));
+    if (marks.genesis !== undefined && genesis === marks.genesis) {
+      const top = last < tip.number ? last : tip.number;
+      const back = top - REORG_REWIND + 1n;
+      const rescan = back > config.fromBlock ? back : config.fromBlock;
+      logger.warn(
+        { cursor: from.toString(), head: tip.number.toString(), rescan: rescan.toString() },
+        "chain reorganised; rescanning recent blocks",
+      );
+      return rescan;
+    }
+    this.#forgetHistory(from, tip.number);
+    this.#genesis = genesis;
+    return config.fromBlock;
+  }
+
+  /** Drops everything tied to the old history: running executions, candidates, cached offers and outputs, job records. */
+  #forgetHistory(cursor: bigint, head: bigint): void {
+    this.#epoch++;
+    for (const r of this.#running.values()) r.abort.abort(new Error("chain history replaced"));
+    this.#running.clear();
+    this.#candidates.clear();
+    this.#offers.clear();
+    this.#outputs.clear();
+    const orphaned = this.#state.forgetHistory();
+    this.#withdrawDue = true;
+    this.#p.logger.warn(
+      { cursor: cursor.toString(), head: head.toString(), orphaned },
+      "chain restarted under the worker (new genesis); forgot the old history's jobs, rescanning",
+    );
   }
 
   async #maybeProbe(): Promise<void> {
@@ -241,6 +302,9 @@ export class WorkerDaemon {
         this.#candidates.delete(key);
         break;
       case "paid":
+        // Credits can arrive after this node's part in a job is over (slash shares, a job
+        // settled by someone else): always look at the balance again.
+        this.#withdrawDue = true;
         this.#p.emit("payment-received", {
           jobId: key,
           amount: ev.amount,
@@ -312,9 +376,11 @@ export class WorkerDaemon {
     const abort = new AbortController();
     const { logger, runner } = this.#p;
     this.#p.emit("job-started", { jobId: key });
+    const epoch = this.#epoch;
     const promise = (async () => {
       try {
         const r = await runner.run(offer, abort.signal);
+        if (epoch !== this.#epoch) return; // the job belonged to a chain history since replaced
         const digest = this.#p.config.dishonestCorruptDigest ? corrupt(r.digest) : r.digest;
         this.#outputs.set(key, r.output);
         this.#state.update(offer.jobId, {
@@ -334,7 +400,8 @@ export class WorkerDaemon {
         logger.warn({ jobId: key, err: describe(e) }, "job refused");
         this.#state.update(offer.jobId, { step: "refused", note: describe(e) });
       } finally {
-        this.#running.delete(key);
+        // A replaced history already cleared #running; this key may be a new job's now.
+        if (epoch === this.#epoch) this.#running.delete(key);
       }
     })();
     this.#running.set(key, { promise, abort, offer });

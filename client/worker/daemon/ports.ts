@@ -57,6 +57,10 @@ export interface WorkerChain {
   readonly market: Hex;
   readonly nodeId: bigint;
   blockNumber(): Promise<bigint>;
+  /** Number and hash of the latest block. */
+  head(): Promise<{ number: bigint; hash: Hex }>;
+  /** Hash of block `n`, or undefined when the chain has no such block (yet). */
+  blockHash(n: bigint): Promise<Hex | undefined>;
   /** Timestamp of the latest block (the chain's clock, not the machine's). */
   now(): Promise<number>;
   events(fromBlock: bigint, toBlock: bigint): Promise<MarketEvent[]>;

@@ -15,6 +15,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  rmSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -59,6 +60,10 @@ export type Cursor = {
   market: string;
   /** Next block to scan. */
   nextBlock: string;
+  /** Hash of block `nextBlock - 1`, the last one scanned (absent when the scan stopped mid-range). */
+  lastHash?: string | undefined;
+  /** Hash of block 0: tells a restarted chain (new genesis) from a reorganisation of this one. */
+  genesis?: string | undefined;
 };
 
 function writeAtomic(path: string, data: string): void {
@@ -118,10 +123,52 @@ export class DaemonState {
     return BigInt(c.nextBlock);
   }
 
-  /** Persists the next block to scan. */
-  setCursor(nextBlock: bigint): void {
-    const c: Cursor = { chainId: this.chainId, market: this.market, nextBlock: nextBlock.toString() };
+  /** The hashes recorded with the cursor (for this chain and market), to notice a changed history. */
+  cursorMarks(): { lastHash?: string | undefined; genesis?: string | undefined } {
+    const c = readJson<Cursor>(join(this.dir, "cursor.json"));
+    if (!c || c.chainId !== this.chainId || c.market !== this.market) return {};
+    return { lastHash: c.lastHash, genesis: c.genesis };
+  }
+
+  /**
+   * Persists the next block to scan, with the hash of the block before it and the chain's
+   * genesis hash when known (see {@link DaemonState.cursorMarks}).
+   */
+  setCursor(
+    nextBlock: bigint,
+    marks: { lastHash?: string | undefined; genesis?: string | undefined } = {},
+  ): void {
+    const c: Cursor = {
+      chainId: this.chainId,
+      market: this.market,
+      nextBlock: nextBlock.toString(),
+      ...(marks.lastHash ? { lastHash: marks.lastHash } : {}),
+      ...(marks.genesis ? { genesis: marks.genesis } : {}),
+    };
     writeAtomic(join(this.dir, "cursor.json"), JSON.stringify(c));
+  }
+
+  /**
+   * Forgets every job record of this chain and market, for a chain whose history was replaced
+   * (a restarted node: same chain id, same contract addresses, new genesis). Their job ids now
+   * name other jobs, so keeping them would skip or misread those. The files are moved to
+   * `orphaned/<time>/` for the operator, not deleted; the cursor is removed.
+   * @returns how many records were set aside
+   */
+  forgetHistory(): number {
+    const dest = join(this.dir, "orphaned", String(Date.now()));
+    mkdirSync(dest, { recursive: true });
+    for (const key of this.#jobs.keys()) {
+      try {
+        renameSync(join(this.dir, "jobs", `${key}.json`), join(dest, `${key}.json`));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+    }
+    const n = this.#jobs.size;
+    this.#jobs.clear();
+    rmSync(join(this.dir, "cursor.json"), { force: true });
+    return n;
   }
 
   /** The record of `jobId`, if this node ever touched it. */

@@ -5,7 +5,7 @@
  * views; writes go through the node-side actions (simulate, send, wait, decode reverts).
  * @module
  */
-import { getAbiItem, type Address, type Hex } from "viem";
+import { BlockNotFoundError, getAbiItem, type Address, type Hex } from "viem";
 import { jobMarketAbi } from "../../abis/generated/JobMarket.ts";
 import { nodeRegistryAbi } from "../../abis/generated/NodeRegistry.ts";
 import { poolRegistryAbi } from "../../abis/generated/PoolRegistry.ts";
@@ -143,6 +143,23 @@ export class ViemWorkerChain implements WorkerChain {
     return this.#client.publicClient.getBlockNumber({ cacheTime: 0 });
   }
 
+  async head(): Promise<{ number: bigint; hash: Hex }> {
+    this.rpcCalls++;
+    const b = await this.#client.publicClient.getBlock({ blockTag: "latest" });
+    return { number: b.number, hash: b.hash };
+  }
+
+  async blockHash(n: bigint): Promise<Hex | undefined> {
+    this.rpcCalls++;
+    try {
+      return (await this.#client.publicClient.getBlock({ blockNumber: n })).hash;
+    } catch (e) {
+      // A block past the head is an answer ("not found"), not a transport failure.
+      if (e instanceof BlockNotFoundError) return undefined;
+      throw e;
+    }
+  }
+
   async now(): Promise<number> {
     this.rpcCalls++;
     const b = await this.#client.publicClient.getBlock({ blockTag: "latest" });
@@ -264,12 +281,14 @@ export class ViemWorkerChain implements WorkerChain {
 
   async held(jobId: bigint, slot: number | undefined): Promise<HeldJob> {
     this.rpcCalls++;
-    const j = await this.#client.publicClient.readContract({
-      address: this.#p.jobMarket,
-      abi: jobMarketAbi,
-      functionName: "job",
-      args: [jobId],
-    });
+    const readJob = () =>
+      this.#client.publicClient.readContract({
+        address: this.#p.jobMarket,
+        abi: jobMarketAbi,
+        functionName: "job",
+        args: [jobId],
+      });
+    let j = await readJob();
     let mine = { taken: false, revealed: false };
     if (slot !== undefined && j.status === 1) {
       this.rpcCalls++;
@@ -280,6 +299,13 @@ export class ViemWorkerChain implements WorkerChain {
         args: [jobId, slot],
       });
       if (s.nodeId === this.nodeId) mine = { taken: s.taken, revealed: s.revealed };
+      else {
+        // Our slot is ours until settlement clears it: the job settled between the two reads
+        // (another block). Read it again rather than report an open job we hold no slot in,
+        // which the loop would take for a lost race and abandon, never seeing it completed.
+        this.rpcCalls++;
+        j = await readJob();
+      }
     }
     const status = STATUSES[j.status] ?? "none";
     return {
