@@ -62,7 +62,7 @@ export async function startHardhatNode(port: number, logDir: string): Promise<Ch
       env: { ...process.env, FORCE_COLOR: "0" },
     },
   );
-  const log = createWriteStream(join(logDir, `hardhat-node-${port}.log`));
+  const log = createWriteStream(join(logDir, `hardhat-node-${port}.log`), { flags: "a" });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   await waitForRpc(`http://127.0.0.1:${port}`);
@@ -111,6 +111,12 @@ export type E2E = {
   hardhat: ChildProcess;
   workers: WorkerProcess[];
   startWorker(i: number, extra?: string[], rpcUrl?: string): WorkerProcess;
+  /**
+   * Kills the hardhat node and starts a fresh one (a new chain from genesis) on the same port,
+   * then deploys again with Ignition and registers the same nodes: same deployer, same nonces,
+   * so the same addresses (checked). Replaces `market` and `hardhat`; workers keep running.
+   */
+  restartChain(): Promise<Market>;
   close(): Promise<void>;
 };
 
@@ -126,9 +132,12 @@ export async function setupE2E(nodes: number, params: Record<string, unknown> = 
   // Ignition keeps a journal per chain id for HTTP networks; every `hardhat node` here is a
   // fresh chain with id 31337, so a journal from an earlier run would point at contracts that
   // do not exist. (The in-process chain keeps no journal; nothing else uses this directory.)
-  rmSync(join(ROOT, "ignition", "deployments", "chain-31337"), { recursive: true, force: true });
-  const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
-  const market = await deployMarket(connection, nodes, { challengeWindow: 0, ...params });
+  let connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  const deploy = async () => {
+    rmSync(join(ROOT, "ignition", "deployments", "chain-31337"), { recursive: true, force: true });
+    return await deployMarket(connection, nodes, { challengeWindow: 0, ...params });
+  };
+  const market = await deploy();
   const deployBlock = 0n;
   const deploymentFile = join(dir, "deployment.json");
   writeFileSync(
@@ -165,7 +174,7 @@ export async function setupE2E(nodes: number, params: Record<string, unknown> = 
           "--state-dir",
           stateDir,
           "--node-id",
-          String(market.nodes[i]!.id),
+          String(e2e.market.nodes[i]!.id),
           "--poll-ms",
           "100",
           ...extra,
@@ -224,10 +233,22 @@ export async function setupE2E(nodes: number, params: Record<string, unknown> = 
       workers.push(wp);
       return wp;
     },
+    async restartChain() {
+      await stopProcess(e2e.hardhat, "SIGKILL");
+      await connection.close?.();
+      e2e.hardhat = await startHardhatNode(port, dir);
+      connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+      const again = await deploy();
+      for (const k of ["registry", "pools", "market"] as const)
+        if (again[k].address !== e2e.market[k].address)
+          throw new Error(`redeployed ${k} at ${again[k].address}, not ${e2e.market[k].address}`);
+      e2e.market = again;
+      return again;
+    },
     async close() {
       await Promise.all(workers.map((w) => stopProcess(w.child, "SIGKILL")));
       await connection.close?.();
-      await stopProcess(hardhat, "SIGKILL");
+      await stopProcess(e2e.hardhat, "SIGKILL");
     },
   };
   return e2e;
