@@ -153,11 +153,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         node.core = NodePacking.packCore(msg.sender, nowTs, NodeStatus.Active, bondTokenId);
         // Registration is the first heartbeat.
         node.heartbeat = NodePacking.packHeartbeat(signer, nowTs, 1, _epoch());
-        _writeCapabilities(node, capabilities);
-        _writePrices(node, prices, payTokenId);
         if (metadataHash != bytes32(0)) node.metadataHash = metadataHash;
-        emit NodeRegistered(nodeId, msg.sender, signer, bondToken, metadataHash, metadataURI);
-        _emitDescribed(nodeId, node);
+        _describeNew(nodeId, node, signer, capabilities, prices, payTokenId, metadataHash, metadataURI);
 
         if (bondAmount != 0) {
             _addBondGuarded(nodeId, node, bondToken, bondAmount);
@@ -736,6 +733,28 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function _requireLiveOwner(uint64 nodeId, uint256 core) private view {
         _requireOwner(nodeId, core);
         if (core.status() == NodeStatus.Deregistered) revert NodeRegistryBadStatus(nodeId, NodeStatus.Deregistered);
+    }
+
+    /// @dev Writes a new node's capabilities and prices and announces it with those words (from the
+    ///      stack, not re-read from storage).
+    function _describeNew(
+        uint64 nodeId,
+        Node storage node,
+        address signer,
+        Capabilities calldata capabilities,
+        Prices calldata prices,
+        uint16 payTokenId,
+        bytes32 metadataHash,
+        string calldata metadataURI
+    ) private {
+        (bytes32 names, uint256 numbers) = CapabilitiesPacking.pack(capabilities);
+        (uint256 prices0, uint256 prices1) = PricesPacking.pack(prices, payTokenId);
+        // A fresh node's slots are zero: a zero word needs no write.
+        if (names != 0) node.capabilityNames = names;
+        if (numbers != 0) node.capabilityNumbers = numbers;
+        if (prices0 != 0) node.prices0 = prices0;
+        if (prices1 != 0) node.prices1 = prices1;
+        emit NodeRegistered(nodeId, msg.sender, signer, metadataHash, metadataURI, names, numbers, prices0, prices1);
     }
 
     /// @dev Announces the node's static description (capability names and numbers, prices, metadata hash) so that discovery

@@ -313,8 +313,8 @@ const word16 = (w: bigint): Hex => `0x${w.toString(16).padStart(32, "0")}`;
 
 /**
  * Decodes node `id`'s 9 packed words: core, heartbeat, account (`getNodeStates` words 0..2),
- * capability names, capability numbers, prices0, prices1, metadata hash (a `NodeDescribed`
- * log), derived (`getNodeStates` word 3); layouts in INodeRegistry. `tokens` maps token ids
+ * capability names, capability numbers, prices0, prices1, metadata hash (a `NodeRegistered`
+ * or `NodeDescribed` log), derived (`getNodeStates` word 3); layouts in INodeRegistry. `tokens` maps token ids
  * to addresses (`bondTokens()`).
  *
  * @example
@@ -390,15 +390,15 @@ export function decodePackedNode(id: bigint, w: readonly bigint[], tokens: reado
   });
 }
 
-/** The registry's `NodeDescribed` event: a node's static words, emitted whenever they change. */
-const NODE_DESCRIBED = nodeRegistryAbi.find(
-  (item): item is Extract<(typeof nodeRegistryAbi)[number], { type: "event"; name: "NodeDescribed" }> =>
-    item.type === "event" && item.name === "NodeDescribed",
-) as Extract<(typeof nodeRegistryAbi)[number], { type: "event"; name: "NodeDescribed" }>;
+type RegistryEvent<N extends string> = Extract<(typeof nodeRegistryAbi)[number], { type: "event"; name: N }>;
+const registryEvent = <N extends string>(name: N): RegistryEvent<N> =>
+  nodeRegistryAbi.find((item) => item.type === "event" && item.name === name) as RegistryEvent<N>;
+/** The registry's events that carry a node's static words: at registration, then on every change. */
+const DESCRIPTION_EVENTS = [registryEvent("NodeRegistered"), registryEvent("NodeDescribed")] as const;
 
 /** What {@link readRegistryPacked} takes beyond {@link ReadRegistryParameters}. */
 export type ReadRegistryPackedParameters = ReadRegistryParameters & {
-  /** First block to read `NodeDescribed` logs from (default 0; the registry's deployment block is enough). */
+  /** First block to read the nodes' description logs from (default 0; the registry's deployment block is enough). */
   fromBlock?: bigint;
   /**
    * Blocks per `eth_getLogs` request (default: the whole range in one request, as `hardhat node`
@@ -409,8 +409,8 @@ export type ReadRegistryPackedParameters = ReadRegistryParameters & {
 
 /**
  * Reads every node in a handful of RPC calls, all at one block: the static part of each node
- * (capabilities, prices, metadata hash) from the registry's `NodeDescribed` logs — the last one
- * per node wins — and the changing part (status, signer, heartbeat, bond, counters, reputation,
+ * (capabilities, prices, metadata hash) from the registry's `NodeRegistered` and `NodeDescribed`
+ * logs — the last one per node wins — and the changing part (status, signer, heartbeat, bond, counters, reputation,
  * availability) from `getNodeStates` pages. 10,000 nodes take `eth_blockNumber`, `bondTokens`,
  * one `eth_getLogs` and 6 pages: 9 calls.
  *
@@ -435,7 +435,7 @@ export async function readRegistryPacked(
       client.readContract({ ...at, functionName: "bondTokens" }),
       readDescriptions(client, registry, parameters.fromBlock ?? 0n, blockNumber, parameters.logsBlockRange),
     ]);
-    // Every registration emits NodeDescribed with the next id, so the highest id seen is the count.
+    // Every registration emits NodeRegistered with the next id, so the highest id seen is the count.
     let count = 0n;
     for (const id of described.keys()) if (id > count) count = id;
     const first = parameters.fromId ?? 1n;
@@ -457,7 +457,8 @@ export async function readRegistryPacked(
       for (let i = 0; i * 4 < words.length; i++) {
         const id = from + BigInt(i);
         const stat = described.get(id);
-        if (!stat) throw new Error(`registry node ${id} has no NodeDescribed log up to block ${blockNumber}`);
+        if (!stat)
+          throw new Error(`registry node ${id} has no NodeRegistered log up to block ${blockNumber}`);
         const [core, beat, account, derived] = words.slice(i * 4, i * 4 + 4) as [
           bigint,
           bigint,
@@ -473,7 +474,7 @@ export async function readRegistryPacked(
   }
 }
 
-/** The latest `NodeDescribed` words of each node up to `toBlock`, in `ceil(range / step)` requests. */
+/** The latest static words of each node (`NodeRegistered`, then any `NodeDescribed`) up to `toBlock`, in `ceil(range / step)` requests. */
 async function readDescriptions(
   client: PublicClient,
   registry: Address,
@@ -490,7 +491,7 @@ async function readDescriptions(
     ranges.map(([from, to]) =>
       client.getLogs({
         address: registry,
-        event: NODE_DESCRIBED,
+        events: DESCRIPTION_EVENTS,
         fromBlock: from,
         toBlock: to,
         strict: true,

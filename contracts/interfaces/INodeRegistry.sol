@@ -17,17 +17,22 @@ import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "../types/Nod
 interface INodeRegistry is INodeCollateral {
     // ------------------------------------------------------------------ events
 
-    /// @notice A node was registered. Read its capabilities and prices with `getNode`.
+    /// @notice A node was registered, with its static description packed as in `NodeDescribed` (the
+    ///         bond token is the core word's `bondTokenId`, readable with `getNode` or `getNodeStates`).
     event NodeRegistered(
         uint64 indexed nodeId,
         address indexed owner,
         address indexed signer,
-        address bondToken,
         bytes32 metadataHash,
-        string metadataURI
+        string metadataURI,
+        bytes32 capabilityNames,
+        uint256 capabilityNumbers,
+        uint256 prices0,
+        uint256 prices1
     );
-    /// @notice The node's static description, packed: emitted at registration and after every change of
-    ///         capabilities, prices or metadata, so an index of every node can be built from logs.
+    /// @notice The node's static description, packed, after every change of capabilities, prices or
+    ///         metadata (registration carries the same words in `NodeRegistered`), so an index of every
+    ///         node can be built from logs.
     /// @dev capabilityNames = gpuModel (high 128) | region (low 128); capabilityNumbers = see
     ///      `Capabilities` in NodeTypes.sol (gpuCount at bit 0 ... latencyMs at 240); prices0 = gpuHour 0 |
     ///      cpuCoreHour 64 | memoryGBHour 128 | storageGBHour 192; prices1 = networkGB 0 | perJob 64 |
@@ -231,7 +236,7 @@ interface INodeRegistry is INodeCollateral {
     function getNodes(uint64 fromId, uint256 count) external view returns (NodeView[] memory nodes);
 
     /// @notice The changing part of nodes `fromId .. fromId + count - 1` (clamped to the registered
-    ///         range), four raw words per node; the static part comes from `NodeDescribed` logs. Together
+    ///         range), four raw words per node; the static part comes from `NodeRegistered` and `NodeDescribed` logs. Together
     ///         they read 10,000 nodes in a handful of eth_calls under a 2^24 gas cap (~8,000 gas a node).
     /// @dev Node i (0-based) occupies words[4i .. 4i+3]; the node id is fromId + i:
     ///      0 core      = owner 0..160 | registeredAt 160..192 | status 192..200 | unbonding 200..208 | bondTokenId 208..224

@@ -51,24 +51,22 @@ describe("NodeRegistry: registration", () => {
       storageIOPS: 16_777_215,
     });
     const prices = samplePrices({ gpuHour: 2n ** 64n - 1n, minimumJob: 7n });
-    await viem.assertions.emitWithArgs(
-      registry.write.register(
-        [alice.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, "uri"],
-        {
-          account: bob.account,
-        },
-      ),
-      registry,
-      "NodeRegistered",
-      [
-        2n,
-        getAddress(bob.account.address),
-        getAddress(alice.account.address),
-        zeroAddress,
-        SAMPLE_METADATA_HASH,
-        "uri",
-      ],
+    const hash = await registry.write.register(
+      [alice.account.address, zeroAddress, 0n, caps, prices, SAMPLE_METADATA_HASH, "uri"],
+      { account: bob.account },
     );
+    const receipt = await (await viem.getPublicClient()).waitForTransactionReceipt({ hash });
+    const [registered] = await registry.getEvents.NodeRegistered({}, { blockHash: receipt.blockHash });
+    const a = registered!.args;
+    assert.deepEqual(
+      [a.nodeId, a.owner, a.signer, a.metadataHash, a.metadataURI],
+      [2n, getAddress(bob.account.address), getAddress(alice.account.address), SAMPLE_METADATA_HASH, "uri"],
+    );
+    // The static words as stored: gpuModel in the high half of the names, gpuCount at bit 0, gpuHour at bit 0.
+    assert.equal(BigInt(a.capabilityNames!) >> 128n, BigInt(code16("rtx4090")));
+    assert.equal(a.capabilityNumbers! & 0xffn, BigInt(caps.gpuCount));
+    assert.equal(a.prices0! & (2n ** 64n - 1n), 2n ** 64n - 1n);
+    assert.equal((a.prices1! >> 128n) & (2n ** 64n - 1n), 7n, "minimumJob");
     const node = await registry.read.getNode([2n]);
     assert.equal(node.id, 2n);
     assert.equal(node.owner, getAddress(bob.account.address));
@@ -394,11 +392,12 @@ describe("NodeRegistry: updates and lifecycle", () => {
     assert.equal((states[3]! >> 8n) & 0xffffffffn, 500_000n, "reputation");
     assert.equal(states[3]! & 0xffn, 0n, "inactive: no bond");
     assert.equal((await registry.read.getNodeStates([6n, 10n])).length, 0);
-    const described = await registry.getEvents.NodeDescribed({ nodeId: 4n }, { fromBlock: 0n });
-    assert.equal(described.length, 1);
-    assert.equal(described[0]!.args.capabilityNumbers! & 0xffn, 2n, "gpuCount of node 4");
-    await registry.write.updatePrices([4n, samplePrices()], { account: alice.account });
-    assert.equal((await registry.getEvents.NodeDescribed({ nodeId: 4n }, { fromBlock: 0n })).length, 2);
+    const [registered] = await registry.getEvents.NodeRegistered({ nodeId: 4n }, { fromBlock: 0n });
+    assert.equal(registered!.args.capabilityNumbers! & 0xffn, 2n, "gpuCount of node 4");
+    assert.equal((await registry.getEvents.NodeDescribed({ nodeId: 4n }, { fromBlock: 0n })).length, 0);
+    await registry.write.updatePrices([4n, samplePrices({ perJob: 9n })], { account: alice.account });
+    const [described] = await registry.getEvents.NodeDescribed({ nodeId: 4n }, { fromBlock: 0n });
+    assert.equal((described!.args.prices1! >> 64n) & (2n ** 64n - 1n), 9n, "perJob of node 4");
     await viem.assertions.revertWithCustomErrorWithArgs(
       registry.read.getNode([9n]),
       registry,

@@ -84,24 +84,28 @@ export async function findNodeFor(
   registry: Address,
   address: Address,
 ): Promise<bigint> {
-  const count = await publicClient.readContract({
-    address: registry,
-    abi: nodeRegistryAbi,
-    functionName: "nodeCount",
-  });
-  const views =
-    count === 0n
-      ? []
-      : await publicClient.readContract({
-          address: registry,
-          abi: nodeRegistryAbi,
-          functionName: "getNodes",
-          args: [1n, count],
-        });
+  // Candidates from the indexed topics (a few log queries whatever the registry's size), then
+  // each candidate's current owner and signer from the registry: a key may have been replaced.
+  const at = { address: registry, abi: nodeRegistryAbi, fromBlock: "earliest" } as const;
+  const [asSigner, asOwner, signerChanges] = await Promise.all([
+    publicClient.getContractEvents({ ...at, eventName: "NodeRegistered", args: { signer: address } }),
+    publicClient.getContractEvents({ ...at, eventName: "NodeRegistered", args: { owner: address } }),
+    publicClient.getContractEvents({ ...at, eventName: "SignerChanged", args: { newSigner: address } }),
+  ]);
+  const candidates = [
+    ...new Set([...asSigner, ...asOwner, ...signerChanges].map((log) => log.args.nodeId as bigint)),
+  ].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const me = address.toLowerCase();
-  const id = views.find((v) => v.signer.toLowerCase() === me || v.owner.toLowerCase() === me)?.id;
-  if (id === undefined) throw new UnknownIdError("node for key", address);
-  return id;
+  for (const nodeId of candidates) {
+    const view = await publicClient.readContract({
+      address: registry,
+      abi: nodeRegistryAbi,
+      functionName: "getNode",
+      args: [nodeId],
+    });
+    if (view.signer.toLowerCase() === me || view.owner.toLowerCase() === me) return nodeId;
+  }
+  throw new UnknownIdError("node for key", address);
 }
 
 /** The runtimes this machine can run (`process` needs bubblewrap). */
