@@ -389,8 +389,12 @@ export class Pool implements JobPoolRef {
   }
 
   #shape(job: Job) {
+    // One core: the on-chain request carries no core count, and workers meter every job as at
+    // least one core (client/worker/decide.ts `quote`). Pricing it at zero cores made every
+    // default-priced CPU job "price-too-low" for every worker.
     return {
       gpus: job.gpu.count,
+      cpuCores: JOB_CPU_CORES,
       memoryGb: job.memoryGb,
       gpuModel: job.gpu.type,
       gpuMemoryGb: job.gpu.memoryGb,
@@ -662,6 +666,7 @@ export class Pool implements JobPoolRef {
         redundancy: p.n,
         requirements: {
           gpus: p.job.gpu.count,
+          cpuCores: JOB_CPU_CORES,
           ...(p.job.gpu.type ? { gpuModel: p.job.gpu.type } : {}),
           memoryGb: p.job.memoryGb,
         },
@@ -1072,6 +1077,9 @@ export class Pool implements JobPoolRef {
     this.#hub.stop();
   }
 }
+
+/** Cores a job is priced at: workers meter every job as at least one core. */
+const JOB_CPU_CORES = 1;
 
 function naturalFor(strategy: ConsensusStrategy): number {
   return strategy === "fastest-wins" ? 1 : strategy === "3-of-5" ? 5 : 3;

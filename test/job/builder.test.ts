@@ -361,7 +361,7 @@ describe("JobBuilder estimate and submit on Hardhat's chain", function () {
     const est = await builder.estimate();
     expect(await f.publicClient.getBlockNumber()).to.equal(before);
     const job = await builder.build();
-    const costs = pool.records.map((r) => jobCost(r.prices, { gpus: 2, memoryGb: 1 }, 1800));
+    const costs = pool.records.map((r) => jobCost(r.prices, { gpus: 2, cpuCores: 1, memoryGb: 1 }, 1800));
     const dearest = costs.reduce((a, b) => (b > a ? b : a));
     expect(parseEther(est.pricePerNode)).to.equal(dearest);
     expect(parseEther(est.escrow)).to.equal(dearest * 3n);

@@ -204,6 +204,15 @@ describe("JobExecution with real workers", function () {
     expect(readFileSync(path, "utf8")).to.equal("42\n");
   });
 
+  it("the design's sandrun.job().code(...).with(pool).submit() as written: the default price is one every worker takes", async () => {
+    const execution = await new JobBuilder().code("console.log('gpu_computation')").with(standard).submit();
+    await f.startAll();
+    const result = await execution.wait({ timeoutMs: 40_000 });
+    expect(result.consensus).to.equal(true);
+    expect(result.results).to.have.length(3);
+    expect(text(await execution.download())).to.equal("gpu_computation\n");
+  });
+
   it("a served output is checked against the digest: one tampered copy is skipped, all tampered is refused", async () => {
     const line = "x".repeat(63);
     const execution = await new JobBuilder()

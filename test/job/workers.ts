@@ -45,7 +45,11 @@ export async function deployWithWorkers(options: WorkerFixtureOptions = {}) {
     ...(typeof wallets)[number][],
   ];
   const stateRoot = mkdtempSync(join(tmpdir(), "sandrun-jobtest-"));
-  const logger = pino({ level: "silent" });
+  // WORKER_LOG=/path/file writes the workers' structured logs there (debugging a test).
+  const logger = pino(
+    { level: process.env.WORKER_LOG ? "debug" : "silent" },
+    process.env.WORKER_LOG ? pino.destination(process.env.WORKER_LOG) : undefined,
+  );
   const nodes: Node[] = [];
   for (let i = 0; i < (options.count ?? 3); i++) {
     const sandrun = createSandrun({

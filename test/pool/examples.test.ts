@@ -43,10 +43,11 @@ describe("Cost-Optimized and Specialized Hardware Pools (scripts/examples)", () 
     expect(budgetPool.records[0]!.capabilities.gpu.count).to.equal(4);
     expect(schedule.assignments).to.have.length(3);
     expect(schedule.unassigned).to.have.length(0);
-    // each job: one GPU for 10 minutes at 0.01 ETH per GPU-hour, rounded up to the wei
-    const perJob = (10n ** 16n * 600n + 3599n) / 3600n;
+    // each job: one GPU (0.01 ETH per GPU-hour) and the one core every job is metered at
+    // (0.0001 ETH per core-hour) for 10 minutes, rounded up to the wei
+    const perJob = ((10n ** 16n + 10n ** 14n) * 600n + 3599n) / 3600n;
     expect(schedule.totalCost).to.equal(3n * perJob);
-    expect(schedule.totalCostFormatted).to.equal("0.005000000000000001");
+    expect(schedule.totalCostFormatted).to.equal("0.005050000000000002");
     expect(schedule.tokenSymbol).to.equal("ETH");
     expect(schedule.makespan).to.equal(3 * 600);
   });
