@@ -142,7 +142,6 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (signer == address(0)) revert NodeRegistryZeroSigner();
         uint16 bondTokenId = _allowedTokenId(bondToken);
         uint16 payTokenId = prices.token == bondToken ? bondTokenId : _allowedTokenId(prices.token);
-        _validateCapabilities(capabilities);
 
         // Cannot overflow: 2^64 registrations would cost more gas than will ever exist.
         unchecked {
@@ -167,7 +166,6 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function updateCapabilities(uint64 nodeId, Capabilities calldata capabilities) external override {
         Node storage node = _nodes[nodeId];
         _requireLiveOwner(nodeId, node.core);
-        _validateCapabilities(capabilities);
         _writeCapabilities(node, capabilities);
         emit CapabilitiesUpdated(nodeId, capabilities);
         _emitDescribed(nodeId, node);
@@ -606,15 +604,22 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         return entry.id;
     }
 
-    function _validateCapabilities(Capabilities calldata c) private pure {
-        if (c.gpuInterconnect > 2) revert NodeRegistryInvalidCapability(0, c.gpuInterconnect);
-        if (c.cpuArch > 1) revert NodeRegistryInvalidCapability(1, c.cpuArch);
-        if (c.memoryType > 2) revert NodeRegistryInvalidCapability(2, c.memoryType);
-        if (c.storageType > 2) revert NodeRegistryInvalidCapability(3, c.storageType);
+    /// @dev Checks the enum-like fields in the packed numbers word (see CapabilitiesPacking), which
+    ///      costs less than reading them from calldata a second time.
+    function _validateCapabilityNumbers(uint256 numbers) private pure {
+        uint8 interconnect = uint8(numbers >> 32);
+        uint8 arch = uint8(numbers >> 40);
+        uint8 memoryType = uint8(numbers >> 120);
+        uint8 storageType = uint8(numbers >> 144);
+        if (interconnect > 2) revert NodeRegistryInvalidCapability(0, interconnect);
+        if (arch > 1) revert NodeRegistryInvalidCapability(1, arch);
+        if (memoryType > 2) revert NodeRegistryInvalidCapability(2, memoryType);
+        if (storageType > 2) revert NodeRegistryInvalidCapability(3, storageType);
     }
 
     function _writeCapabilities(Node storage node, Capabilities calldata c) private {
         (bytes32 names, uint256 numbers) = CapabilitiesPacking.pack(c);
+        _validateCapabilityNumbers(numbers);
         // Skip writes that would not change a fresh (zero) slot.
         if (names != node.capabilityNames) node.capabilityNames = names;
         if (numbers != node.capabilityNumbers) node.capabilityNumbers = numbers;
@@ -748,6 +753,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         string calldata metadataURI
     ) private {
         (bytes32 names, uint256 numbers) = CapabilitiesPacking.pack(capabilities);
+        _validateCapabilityNumbers(numbers);
         (uint256 prices0, uint256 prices1) = PricesPacking.pack(prices, payTokenId);
         // A fresh node's slots are zero: a zero word needs no write.
         if (names != 0) node.capabilityNames = names;
