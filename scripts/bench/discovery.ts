@@ -15,6 +15,7 @@ import {
   createWalletClient,
   custom,
   defineChain,
+  encodeFunctionData,
   http,
   stringToHex,
   zeroAddress,
@@ -32,10 +33,9 @@ const outIndex = process.argv.indexOf("--out");
 const outDir = outIndex > 0 ? process.argv[outIndex + 1]! : join(root, "bench");
 const nodesIndex = process.argv.indexOf("--nodes");
 // hardhat node caps an eth_call at 16,777,216 gas (EIP-7825's per-transaction cap): a page of
-// getNodeStates must fit that, which the reader's default page does. 10,000 nodes therefore take
-// eth_blockNumber, bondTokens, one eth_getLogs and 6 pages.
+// getNodeStates must fit that (the page size is checked against it below). 10,000 nodes take
+// eth_blockNumber, bondTokens, one eth_getLogs and the pages.
 const GAS = 16_777_216n;
-const PAGE = DEFAULT_PACKED_PAGE_SIZE;
 const NODES = nodesIndex > 0 ? Number(process.argv[nodesIndex + 1]) : tiny ? 200 : 10_000;
 
 async function freePort(): Promise<number> {
@@ -193,6 +193,22 @@ try {
   })) as bigint;
   console.log(`seeded ${seeded} nodes in ${((Date.now() - seedStart) / 1000).toFixed(1)}s`);
 
+  // Page size: the reader's default, unless a page of that size does not fit the node's eth_call
+  // cap on this registry; then the largest page that fits with 5% to spare (what a client facing
+  // this cap does). The gas of a 1,000-node page (or all nodes, if fewer) gives the cost per node.
+  const probeCount = Math.min(1_000, NODES);
+  const probeGas = await publicClient.estimateGas({
+    to: registry,
+    data: encodeFunctionData({
+      abi: artifact.abi,
+      functionName: "getNodeStates",
+      args: [1n, BigInt(probeCount)],
+    }),
+  });
+  const gasPerNode = Number(probeGas) / probeCount;
+  const PAGE = Math.min(DEFAULT_PACKED_PAGE_SIZE, Math.floor((Number(GAS) * 0.95) / gasPerNode));
+  console.log(`page of ${PAGE} nodes (${Math.round(gasPerNode)} gas per node, cap ${GAS})`);
+
   // Measure: a counting transport around plain HTTP (no batching, so each request is one call).
   let calls = 0;
   const plain = http(url, { timeout: 120_000 })({ chain });
@@ -214,7 +230,15 @@ try {
   }
   runs.sort((a, b) => a.ms - b.ms);
   const median = runs[1]!;
-  const result = { discovery: { nodes: median.nodes, rpcCalls: median.calls, ms: Math.round(median.ms) } };
+  const result = {
+    discovery: {
+      nodes: median.nodes,
+      rpcCalls: median.calls,
+      ms: Math.round(median.ms),
+      pageSize: PAGE,
+      gasPerNodeInPage: Math.round(gasPerNode),
+    },
+  };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, "discovery.json"), JSON.stringify(result, null, 2) + "\n");
   console.log(
