@@ -211,7 +211,9 @@ try {
 
   // Measure: a counting transport around plain HTTP (no batching, so each request is one call).
   let calls = 0;
-  const plain = http(url, { timeout: 120_000 })({ chain });
+  // 10,000 nodes' registration logs are one ~11 MB eth_getLogs answer, above viem's default 10 MiB
+  // response limit: a client reading a registry this size raises the limit (or splits the range).
+  const plain = http(url, { timeout: 120_000, maxResponseBodySize: 64 * 2 ** 20 })({ chain });
   const counted = createPublicClient({
     chain,
     transport: custom({
