@@ -439,33 +439,77 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
 
     /// @inheritdoc INodeRegistry
     function getNodeStates(uint64 fromId, uint256 count) external view override returns (uint256[] memory words) {
-        uint256 total = _nodeCount;
         uint256 first = fromId == 0 ? 1 : fromId;
-        if (first > total || count == 0) return new uint256[](0);
-        uint256 available = total - first + 1;
-        uint256 n = count < available ? count : available;
-        words = new uint256[](n * 4);
+        uint256 end = first + _pageLength(first, count);
+        words = new uint256[]((end - first) * 4);
         uint32 epoch = _epoch();
-        for (uint256 i; i < n; ++i) {
-            Node storage node = _nodes[uint64(first + i)]; // first + i <= total <= type(uint64).max
-            uint256 core = node.core;
-            uint256 hb = node.heartbeat;
-            uint256 account;
-            assembly ("memory-safe") {
-                // The BondAccount struct occupies exactly one slot; read it whole.
-                account := sload(add(node.slot, 2))
-            }
-            uint256 o = i * 4;
-            words[o] = core;
-            words[o + 1] = hb;
-            words[o + 2] = account;
-            BondAccount memory a = node.account; // warm now
-            bool active = _isActive(core, a.bond, _tokenConfig(core.bondTokenId()).minBond);
-            words[o + 3] =
-                (active ? 1 : 0) |
-                (uint256(Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost)) << 8) |
-                (uint256(_availability(core, hb, epoch)) << 40);
+        // Most nodes bond the same token: its minimum bond is read once per run of equal ids.
+        uint256 cachedTokenId = type(uint256).max;
+        uint96 minBond;
+        uint256 p;
+        assembly ("memory-safe") {
+            p := add(words, 0x20)
         }
+        for (uint256 id = first; id < end; ) {
+            Node storage node = _nodes[uint64(id)]; // id <= total <= type(uint64).max
+            uint256 core = node.core;
+            uint256 tokenId = core.bondTokenId();
+            if (tokenId != cachedTokenId) {
+                cachedTokenId = tokenId;
+                minBond = _tokenConfig(uint16(tokenId)).minBond;
+            }
+            _storeState(p, node, core, minBond, epoch);
+            unchecked {
+                ++id;
+                p += 0x80;
+            }
+        }
+    }
+
+    /// @dev How many nodes a page from `first` holds: `count` clamped to the registered range.
+    function _pageLength(uint256 first, uint256 count) private view returns (uint256) {
+        uint256 total = _nodeCount;
+        if (first > total || count == 0) return 0;
+        uint256 available = total - first + 1;
+        return count < available ? count : available;
+    }
+
+    /// @dev Writes a node's four getNodeStates words at memory `p` (inside the allocated array).
+    function _storeState(uint256 p, Node storage node, uint256 core, uint96 minBond, uint32 epoch) private view {
+        uint256 hb = node.heartbeat;
+        uint256 account;
+        assembly ("memory-safe") {
+            // The BondAccount struct occupies exactly one slot; read it whole.
+            account := sload(add(node.slot, 2))
+        }
+        uint256 derived = _derivedWord(core, hb, account, minBond, epoch);
+        assembly ("memory-safe") {
+            mstore(p, core)
+            mstore(add(p, 0x20), hb)
+            mstore(add(p, 0x40), account)
+            mstore(add(p, 0x60), derived)
+        }
+    }
+
+    /// @dev getNodeStates' fourth word: active | reputation ppm << 8 | availability ppm << 40, from the
+    ///      raw account word (bond 0..96 | locked | completed 192 | failed 224 | slashed 240 | disputes 248).
+    function _derivedWord(
+        uint256 core,
+        uint256 hb,
+        uint256 account,
+        uint96 minBond,
+        uint32 epoch
+    ) private view returns (uint256) {
+        uint32 reputation = Reputation.score(
+            uint32(account >> 192),
+            uint16(account >> 224),
+            uint8(account >> 240),
+            uint8(account >> 248)
+        );
+        return
+            (_isActive(core, uint96(account), minBond) ? 1 : 0) |
+            (uint256(reputation) << 8) |
+            (uint256(_availability(core, hb, epoch)) << 40);
     }
 
     /// @inheritdoc INodeRegistry

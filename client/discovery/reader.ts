@@ -5,7 +5,7 @@
  * A full read ({@link readRegistryPacked}) is one `eth_blockNumber`, one `bondTokens()`, one
  * `eth_getLogs` for the nodes' static descriptions and `ceil(count / pageSize)` `getNodeStates`
  * pages, all pinned to the same block so the snapshot is consistent and following can start at
- * the next block without missing or repeating an event: 9 calls for 10,000 nodes
+ * the next block without missing or repeating an event: 10 calls for 10,000 nodes
  * (scripts/bench/discovery.ts). {@link readRegistry} reads the struct view instead.
  *
  * Following polls `eth_getLogs` for the registry's events (one call per poll whatever the
@@ -302,10 +302,11 @@ export async function readNodes(
 }
 
 /**
- * Nodes per `getNodeStates` call: 4 words and about 8,000 gas each, so a page of 1,800 stays
- * under the 2^24 gas that nodes cap an eth_call at since Osaka (EIP-7825), with room to spare.
+ * Nodes per `getNodeStates` call: 4 words and about 9,100 gas each (scripts/bench/gas-registry.ts),
+ * so a page of 1,650 takes ~15.1M gas, under the 2^24 that nodes cap an eth_call at since Osaka
+ * (EIP-7825), with room for nodes bonding different tokens.
  */
-export const DEFAULT_PACKED_PAGE_SIZE = 1_800;
+export const DEFAULT_PACKED_PAGE_SIZE = 1_650;
 
 const bits = (w: bigint, from: number, width: number): bigint =>
   (w >> BigInt(from)) & ((1n << BigInt(width)) - 1n);
@@ -412,7 +413,7 @@ export type ReadRegistryPackedParameters = ReadRegistryParameters & {
  * (capabilities, prices, metadata hash) from the registry's `NodeRegistered` and `NodeDescribed`
  * logs — the last one per node wins — and the changing part (status, signer, heartbeat, bond, counters, reputation,
  * availability) from `getNodeStates` pages. 10,000 nodes take `eth_blockNumber`, `bondTokens`,
- * one `eth_getLogs` and 6 pages: 9 calls.
+ * one `eth_getLogs` and 7 pages: 10 calls.
  *
  * @example
  * ```ts

@@ -237,7 +237,7 @@ interface INodeRegistry is INodeCollateral {
 
     /// @notice The changing part of nodes `fromId .. fromId + count - 1` (clamped to the registered
     ///         range), four raw words per node; the static part comes from `NodeRegistered` and `NodeDescribed` logs. Together
-    ///         they read 10,000 nodes in a handful of eth_calls under a 2^24 gas cap (~8,000 gas a node).
+    ///         they read 10,000 nodes in a handful of eth_calls under a 2^24 gas cap (~9,100 gas a node).
     /// @dev Node i (0-based) occupies words[4i .. 4i+3]; the node id is fromId + i:
     ///      0 core      = owner 0..160 | registeredAt 160..192 | status 192..200 | unbonding 200..208 | bondTokenId 208..224
     ///      1 heartbeat = signer 0..160 | lastSeen 160..192 | beatEpochs 192..224 | lastBeatEpoch 224..256
