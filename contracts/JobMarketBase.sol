@@ -10,11 +10,10 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IJobMarketEvents} from "./interfaces/IJobMarket.sol";
-import {IArbiter} from "./interfaces/IArbiter.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {ConsensusStrategy, VerificationLevel, Outcome, PoolPolicy} from "./types/Policy.sol";
-import {Job, JobStatus, JobRequest, Reveal, SignedCommit, SignedReport, RevealItem, JobSubmission, NodeSubmission, SettlementRecord, JobView, SlotView, Dispute} from "./types/Job.sol";
+import {Job, JobStatus, JobRequest, Reveal, JobSubmission, NodeSubmission, SettlementRecord, Dispute} from "./types/Job.sol";
 import {Consensus} from "./libraries/Consensus.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {IJobMarket} from "./interfaces/IJobMarket.sol";
 import {IArbiter} from "./interfaces/IArbiter.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
@@ -9,7 +8,6 @@ import {Job, JobRequest, SignedCommit, SignedReport, RevealItem, SettlementRecor
 import {VerificationLevel} from "./types/Policy.sol";
 import {SlotRecord} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
-import {JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
 /// @title The job market's delegated paths: batch posting, carried (signed) and batched node steps, disputes

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Outcome} from "../types/Policy.sol";
-
 /// @title Reputation score from outcome counters
 /// @notice score = 1e6 * (completed + 1) / (completed + failed + 4*slashed + 8*disputesLost + 2),
 ///         rounded down, in parts per million.
