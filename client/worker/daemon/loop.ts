@@ -331,6 +331,26 @@ export class WorkerDaemon {
     };
   }
 
+  /** Whether `offer` would be taken once the running jobs finish and give back what they hold. */
+  #wouldTakeWhenIdle(offer: OfferDetails, freeBond: bigint, now: number): boolean {
+    const { profile, config, chain } = this.#p;
+    const held = [...this.#running.values()].reduce((sum, r) => sum + r.offer.collateral, 0n);
+    return decideTake({
+      node: profile,
+      nodeId: chain.nodeId,
+      offer,
+      capacity: {
+        freeSlots: config.maxConcurrentJobs,
+        freeMemoryMB: profile.memoryGB * 1024,
+        freeCpuCores: profile.cpuCores,
+        freeGpus: profile.gpuCount,
+        freeBond: freeBond + held,
+      },
+      now,
+      marginSeconds: config.marginSeconds,
+    }).take;
+  }
+
   async #considerCandidates(now: number): Promise<void> {
     if (this.#candidates.size === 0) return;
     const { chain, config, profile, logger } = this.#p;
@@ -352,8 +372,9 @@ export class WorkerDaemon {
         marginSeconds: config.marginSeconds,
       });
       if (!d.take) {
-        if (d.reasons.length === 1 && d.reasons[0] === "no-free-slot") {
-          // Busy, not unwilling: keep it for a later tick, while its window is open.
+        if (this.#running.size > 0 && this.#wouldTakeWhenIdle(offer, freeBond, now)) {
+          // Busy, not unwilling (slots, cores, memory or bond held by running jobs): keep it
+          // for a later tick while its window is open, and keep the queue's order.
           this.#p.emit("resource-low", { resource: "job-slots", jobId: key });
           break;
         }
