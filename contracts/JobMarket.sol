@@ -5,7 +5,20 @@ import {IJobMarket} from "./interfaces/IJobMarket.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {VerificationLevel} from "./types/Policy.sol";
-import {Job, JobStatus, JobRequest, Reveal, SignedCommit, SignedReport, RevealItem, JobSubmission, SettlementRecord, JobView, SlotView, Dispute} from "./types/Job.sol";
+import {
+    Job,
+    JobStatus,
+    JobRequest,
+    Reveal,
+    SignedCommit,
+    SignedReport,
+    RevealItem,
+    JobSubmission,
+    SettlementRecord,
+    JobView,
+    SlotView,
+    Dispute
+} from "./types/Job.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
@@ -65,7 +78,9 @@ contract JobMarket is JobMarketBase, IJobMarket {
     // ═════════════════════════════ posting ═════════════════════════════
 
     /// @inheritdoc IJobMarket
-    function postJob(JobRequest calldata request) external payable whenNotPaused nonReentrant returns (uint256 jobId) {
+    function postJob(
+        JobRequest calldata request
+    ) external payable whenNotPaused nonReentrant returns (uint256 jobId) {
         uint256 escrow;
         (jobId, escrow) = _post(request);
         _collect(request.token, escrow, msg.value);
@@ -83,7 +98,13 @@ contract JobMarket is JobMarketBase, IJobMarket {
     }
 
     /// @inheritdoc IJobMarket
-    function report(uint256 jobId, uint64 nodeId, bytes32 digest, uint96 invoice, string calldata resultURI) external {
+    function report(
+        uint256 jobId,
+        uint64 nodeId,
+        bytes32 digest,
+        uint96 invoice,
+        string calldata resultURI
+    ) external {
         _report(jobId, nodeId, digest, invoice, resultURI, bytes(""));
     }
 
@@ -209,7 +230,8 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @inheritdoc IJobMarket
     function balanceOf(address account, address token) external view returns (uint256) {
         Balance memory b = _balances[account][token];
-        return b.heldUntil != 0 && b.heldUntil <= block.timestamp ? uint256(b.available) + b.held : b.available;
+        return
+            b.heldUntil != 0 && b.heldUntil <= block.timestamp ? uint256(b.available) + b.held : b.available;
     }
 
     /// @inheritdoc IJobMarket
@@ -235,7 +257,16 @@ contract JobMarket is JobMarketBase, IJobMarket {
         uint96 invoice,
         bytes32 salt
     ) external view returns (bytes32) {
-        return JobMessages.seal(address(this), jobId, nodeId, digest, keccak256(bytes(resultURI)), invoice, salt);
+        return
+            JobMessages.seal(
+                address(this),
+                jobId,
+                nodeId,
+                digest,
+                keccak256(bytes(resultURI)),
+                invoice,
+                salt
+            );
     }
 
     /// @inheritdoc IJobMarket

@@ -76,7 +76,15 @@ contract JobMarketTest {
             owners[i] = address(uint160(0x1000 + i));
             vm.deal(owners[i], BOND);
             vm.prank(owners[i]);
-            ids[i] = registry.register{value: BOND}(owners[i], address(0), BOND, caps, prices, bytes32(0), "");
+            ids[i] = registry.register{value: BOND}(
+                owners[i],
+                address(0),
+                BOND,
+                caps,
+                prices,
+                bytes32(0),
+                ""
+            );
         }
         PoolRequirements memory req;
         standardPool = pools.createPool(
@@ -95,7 +103,11 @@ contract JobMarketTest {
         return uint256(keccak256(abi.encode(seed, salt))) % mod;
     }
 
-    function _request(uint64 poolId, uint96 price, uint96 collateral) private pure returns (JobRequest memory r) {
+    function _request(
+        uint64 poolId,
+        uint96 price,
+        uint96 collateral
+    ) private pure returns (JobRequest memory r) {
         r.poolId = poolId;
         r.specHash = keccak256("spec");
         r.strategy = type(uint8).max;
@@ -120,7 +132,9 @@ contract JobMarketTest {
             uint64 poolId = r % 2 == 0 ? standardPool : strictPool;
             uint96 price = uint96(1 + (r % 1e15));
             uint96 collateral = uint96((r >> 64) % 1 ether);
-            try market.postJob{value: 3 * uint256(price)}(_request(poolId, price, collateral)) returns (uint256 id) {
+            try market.postJob{value: 3 * uint256(price)}(_request(poolId, price, collateral)) returns (
+                uint256 id
+            ) {
                 jobs.push(id);
             } catch {}
             return;
@@ -143,7 +157,14 @@ contract JobMarketTest {
         } else if (op == 3) {
             uint8 slot = uint8((r >> 32) % 3);
             SlotView memory s = market.slotOf(jobId, slot);
-            Reveal memory rv = Reveal(digests[jobId][s.nodeId], salts[jobId][s.nodeId], 0, "uri", Usage(0, 0, 0), "");
+            Reveal memory rv = Reveal(
+                digests[jobId][s.nodeId],
+                salts[jobId][s.nodeId],
+                0,
+                "uri",
+                Usage(0, 0, 0),
+                ""
+            );
             try market.reveal(jobId, slot, rv) {} catch {}
         } else if (op == 4) {
             try market.settle(jobId) {} catch {}
@@ -152,7 +173,12 @@ contract JobMarketTest {
         } else if (op == 6) {
             vm.warp(block.timestamp + ((r >> 40) % 3 hours));
         } else {
-            address who = (r >> 48) % 3 == 0 ? address(this) : (r >> 48) % 3 == 1 ? TREASURY : owners[n];
+            address who =
+                (r >> 48) % 3 == 0
+                    ? address(this)
+                    : (r >> 48) % 3 == 1
+                        ? TREASURY
+                        : owners[n];
             vm.prank(who);
             try market.withdraw(address(0)) {} catch {}
         }
@@ -171,7 +197,8 @@ contract JobMarketTest {
             bonds += registry.bondInfo(uint64(i + 1)).bond;
         }
         if (address(market).balance != owed) revert Conservation("market", address(market).balance, owed);
-        if (address(registry).balance != bonds) revert Conservation("registry", address(registry).balance, bonds);
+        if (address(registry).balance != bonds)
+            revert Conservation("registry", address(registry).balance, bonds);
     }
 
     function _balance(address account) private view returns (uint256) {

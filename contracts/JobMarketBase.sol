@@ -13,7 +13,16 @@ import {IJobMarketEvents} from "./interfaces/IJobMarket.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {ConsensusStrategy, VerificationLevel, Outcome, PoolPolicy} from "./types/Policy.sol";
-import {Job, JobStatus, JobRequest, Reveal, JobSubmission, NodeSubmission, SettlementRecord, Dispute} from "./types/Job.sol";
+import {
+    Job,
+    JobStatus,
+    JobRequest,
+    Reveal,
+    JobSubmission,
+    NodeSubmission,
+    SettlementRecord,
+    Dispute
+} from "./types/Job.sol";
 import {Consensus} from "./libraries/Consensus.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
@@ -174,7 +183,12 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         escrow = n * r.pricePerNode;
         if (escrow > type(uint96).max) revert JobMarketEscrowTooLarge(escrow);
         if (r.runtime > 2) revert JobMarketBadRuntime(r.runtime);
-        if (r.commitWindow == 0 || r.revealWindow == 0 || r.commitWindow > MAX_WINDOW || r.revealWindow > MAX_WINDOW) {
+        if (
+            r.commitWindow == 0 ||
+            r.revealWindow == 0 ||
+            r.commitWindow > MAX_WINDOW ||
+            r.revealWindow > MAX_WINDOW
+        ) {
             revert JobMarketBadWindows(r.commitWindow, r.revealWindow);
         }
         if (r.token != address(0) && !_allowedTokens[r.token]) revert JobMarketTokenNotAllowed(r.token);
@@ -206,7 +220,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
         j.flags = flags;
         if (policy.verification == VerificationLevel.Cryptographic) j.specHash = r.specHash;
-        _emitPosted(jobId, r, Posted(uint8(n), strategy, policy.verification, commitDeadline, revealDeadline));
+        _emitPosted(
+            jobId,
+            r,
+            Posted(uint8(n), strategy, policy.verification, commitDeadline, revealDeadline)
+        );
     }
 
     /// @dev What JobPosted needs besides the request, passed in memory (no storage re-reads, no deep stack).
@@ -237,7 +255,13 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     /// @dev Directed job: exactly n distinct members, fixed now; later membership changes do not matter.
-    function _assign(uint256 jobId, Job storage j, uint64 poolId, uint256 n, uint64[] calldata nodes) internal {
+    function _assign(
+        uint256 jobId,
+        Job storage j,
+        uint64 poolId,
+        uint256 n,
+        uint64[] calldata nodes
+    ) internal {
         if (nodes.length != n) revert JobMarketDirectedNodeCount(n, nodes.length);
         mapping(uint256 => uint256) storage cells = _claimRow(jobId, j);
         for (uint256 i; i < n; ++i) {
@@ -261,7 +285,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     // slots of open jobs only.
 
     /// @dev The job's slot words.
-    function _cells(uint256 jobId, Job storage j) internal view returns (mapping(uint256 => uint256) storage) {
+    function _cells(
+        uint256 jobId,
+        Job storage j
+    ) internal view returns (mapping(uint256 => uint256) storage) {
         uint256 row = j.row;
         return _slots[row == 0 ? jobId : row];
     }
@@ -330,9 +357,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         slot = _findFreeSlot(jobId, j, nodeId, taken, n);
         (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode);
         // An open job's first slot word takes the spare row (a directed job has its row since posting).
-        mapping(uint256 => uint256) storage cells = taken == 0 && j.flags & DIRECTED == 0
-            ? _claimRow(jobId, j)
-            : _cells(jobId, j);
+        mapping(uint256 => uint256) storage cells =
+            taken == 0 && j.flags & DIRECTED == 0 ? _claimRow(jobId, j) : _cells(jobId, j);
         cells[slot] = SlotRecord.pack(nodeId, value, flags);
         unchecked {
             j.taken = taken + 1; // taken < n <= 16
@@ -366,7 +392,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     /// @dev The node's slot, if it has one (directed: its assigned one, taken or not).
-    function _findSlot(uint256 jobId, Job storage j, uint64 nodeId) internal view returns (bool found, uint8 slot) {
+    function _findSlot(
+        uint256 jobId,
+        Job storage j,
+        uint64 nodeId
+    ) internal view returns (bool found, uint8 slot) {
         uint8 end = j.flags & DIRECTED != 0 ? j.n : j.taken;
         mapping(uint256 => uint256) storage slots = _cells(jobId, j);
         for (uint8 i; i < end; ++i) {
@@ -487,7 +517,14 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (!_validSignature(signer, _hashTypedDataV4(h), r.receiptSignature)) {
             revert JobMarketInvalidReceipt(jobId, nodeId, signer);
         }
-        emit ReceiptSubmitted(jobId, nodeId, r.usage.wallMs, r.usage.cpuMs, r.usage.peakMemory, r.receiptSignature);
+        emit ReceiptSubmitted(
+            jobId,
+            nodeId,
+            r.usage.wallMs,
+            r.usage.cpuMs,
+            r.usage.peakMemory,
+            r.receiptSignature
+        );
     }
 
     function _requireNodeAccount(uint64 nodeId, address owner, address signer) internal view {
@@ -510,10 +547,15 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     ///      a cold account; ERC-1271 for contract signers otherwise. Accepts exactly what
     ///      `SignatureChecker.isValidSignatureNow` accepts, except that a contract account whose own
     ///      key signs (an EIP-7702 account) is also accepted by ECDSA, as it is that key's signature.
-    function _validSignature(address signer, bytes32 digest, bytes memory signature) internal view returns (bool) {
+    function _validSignature(
+        address signer,
+        bytes32 digest,
+        bytes memory signature
+    ) internal view returns (bool) {
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
         if (err == ECDSA.RecoverError.NoError && recovered == signer) return true;
-        return signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
+        return
+            signer.code.length != 0 && SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature);
     }
 
     /// @dev One job decided in one transaction; no per-node storage is written.
@@ -542,7 +584,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (directed) _offerRow(jobId, j, n); // its assignments, read above, are all it ever wrote
         // One registry call locks all n; settlement below releases or slashes every lock.
         (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
-        for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(jobId, j, s.nodes[i], signers[i], c.price, uint8(i));
+        for (uint256 i; i < n; ++i)
+            slots[i] = _verifySubmission(jobId, j, s.nodes[i], signers[i], c.price, uint8(i));
         _finish(c, j, slots);
     }
 
@@ -556,10 +599,25 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     ) internal returns (SlotInfo memory info) {
         Reveal calldata r = ns.reveal;
         bytes32 uriHash = keccak256(bytes(r.resultURI));
-        bytes32 seal = JobMessages.seal(address(this), jobId, ns.nodeId, r.digest, uriHash, r.invoice, r.salt);
-        _requireSignature(signer, JobMessages.commitHash(jobId, ns.nodeId, seal), ns.commitSignature, jobId, ns.nodeId);
+        bytes32 seal = JobMessages.seal(
+            address(this),
+            jobId,
+            ns.nodeId,
+            r.digest,
+            uriHash,
+            r.invoice,
+            r.salt
+        );
+        _requireSignature(
+            signer,
+            JobMessages.commitHash(jobId, ns.nodeId, seal),
+            ns.commitSignature,
+            jobId,
+            ns.nodeId
+        );
         if (r.invoice != 0) _checkInvoice(r.invoice, price);
-        if (j.level == VerificationLevel.Cryptographic) _checkReceipt(jobId, j, ns.nodeId, signer, r, uriHash);
+        if (j.level == VerificationLevel.Cryptographic)
+            _checkReceipt(jobId, j, ns.nodeId, signer, r, uriHash);
         emit ResultRevealed(jobId, ns.nodeId, slot, r.digest, r.invoice, r.resultURI);
         info = SlotInfo(ns.nodeId, SlotRecord.truncate(r.digest), true, r.invoice);
     }
@@ -701,9 +759,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         uint256 agree
     ) internal returns (uint256 paid) {
         (uint64[] memory ids, Outcome[] memory outcomes) = _outcomes(c, slots, reached, winner, rec);
-        address[] memory owners = ids.length == 0
-            ? new address[](0)
-            : nodeRegistry.releaseCollateralBatch(ids, c.collateral, outcomes);
+        address[] memory owners =
+            ids.length == 0
+                ? new address[](0)
+                : nodeRegistry.releaseCollateralBatch(ids, c.collateral, outcomes);
         paid = _payWinners(c, slots, rec, ids, outcomes, owners);
         _slashRest(c, slots, ids, rec.payees, agree);
     }
@@ -729,9 +788,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             } else {
                 // A revealed loser is a dissenter when consensus was reached (honest but outvoted
                 // otherwise); a silent slot is a no-show.
-                bool slash = s.revealed
-                    ? reached && c.level >= VerificationLevel.Strict
-                    : c.level >= VerificationLevel.Standard;
+                bool slash =
+                    s.revealed
+                        ? reached && c.level >= VerificationLevel.Strict
+                        : c.level >= VerificationLevel.Standard;
                 if (slash && c.collateral != 0) continue; // slashed by _slashRest, not released
                 outcome = slash ? Outcome.Slashed : (s.revealed && !reached ? Outcome.None : Outcome.Failed);
             }
@@ -833,7 +893,13 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     /// @dev Credits `amount`; with `heldUntil` != 0 it is held until then (matured holds roll into available first).
-    function _credit(uint256 jobId, address account, address token, uint256 amount, uint32 heldUntil) internal {
+    function _credit(
+        uint256 jobId,
+        address account,
+        address token,
+        uint256 amount,
+        uint32 heldUntil
+    ) internal {
         Balance memory b = _balances[account][token];
         if (heldUntil == 0) {
             b.available += uint128(amount);
@@ -899,7 +965,12 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
     }
 
-    function _overturn(uint256 jobId, SettlementRecord calldata record, address disputer, uint96 deposit) internal {
+    function _overturn(
+        uint256 jobId,
+        SettlementRecord calldata record,
+        address disputer,
+        uint96 deposit
+    ) internal {
         uint256 back = record.fee;
         for (uint256 i; i < record.payees.length; ++i) {
             if (record.payees[i] == address(0)) continue;
@@ -956,7 +1027,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     function _setDisputeParams(uint32 challengeWindow, uint96 deposit, uint32 disputePeriod) internal {
-        if (challengeWindow > MAX_WINDOW || disputePeriod > MAX_WINDOW || (challengeWindow != 0 && disputePeriod == 0)) {
+        if (
+            challengeWindow > MAX_WINDOW ||
+            disputePeriod > MAX_WINDOW ||
+            (challengeWindow != 0 && disputePeriod == 0)
+        ) {
             revert JobMarketDisputeParams(challengeWindow, disputePeriod);
         }
         _challengeWindow = challengeWindow;

@@ -4,7 +4,15 @@ pragma solidity ^0.8.28;
 import {IArbiter} from "./interfaces/IArbiter.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
-import {Job, JobRequest, SignedCommit, SignedReport, RevealItem, SettlementRecord, Dispute} from "./types/Job.sol";
+import {
+    Job,
+    JobRequest,
+    SignedCommit,
+    SignedReport,
+    RevealItem,
+    SettlementRecord,
+    Dispute
+} from "./types/Job.sol";
 import {VerificationLevel} from "./types/Policy.sol";
 import {SlotRecord} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
@@ -55,7 +63,13 @@ contract JobMarketExtension is JobMarketBase {
                 SlotRecord.truncate(c.seal),
                 SlotRecord.TAKEN | SlotRecord.COMMITTED
             );
-            _requireSignature(signer, JobMessages.commitHash(c.jobId, c.nodeId, c.seal), c.signature, c.jobId, c.nodeId);
+            _requireSignature(
+                signer,
+                JobMessages.commitHash(c.jobId, c.nodeId, c.seal),
+                c.signature,
+                c.jobId,
+                c.nodeId
+            );
             emit ResultCommitted(c.jobId, c.nodeId, slot, c.seal);
         }
     }
@@ -99,7 +113,11 @@ contract JobMarketExtension is JobMarketBase {
     }
 
     /// @notice See JobMarket. Sets the challenge window, the dispute deposit and the arbiter's ruling period. Owner only.
-    function setDisputeParams(uint32 challengeWindow, uint96 deposit, uint32 disputePeriod) external onlyOwner {
+    function setDisputeParams(
+        uint32 challengeWindow,
+        uint96 deposit,
+        uint32 disputePeriod
+    ) external onlyOwner {
         _setDisputeParams(challengeWindow, deposit, disputePeriod);
     }
 
@@ -112,7 +130,8 @@ contract JobMarketExtension is JobMarketBase {
         string calldata evidenceURI
     ) external payable onlyDelegated nonReentrant {
         _checkRecord(jobId, record);
-        if (block.timestamp >= record.challengeEnds) revert JobMarketChallengeClosed(jobId, record.challengeEnds);
+        if (block.timestamp >= record.challengeEnds)
+            revert JobMarketChallengeClosed(jobId, record.challengeEnds);
         if (_disputes[jobId].disputer != address(0)) revert JobMarketDisputeExists(jobId);
         address arbiter = _arbiter;
         if (arbiter == address(0)) revert JobMarketNoArbiter();

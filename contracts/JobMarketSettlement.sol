@@ -86,7 +86,12 @@ contract JobMarketSettlement is JobMarketBase {
         else _overturn(jobId, record, disputer, deposit);
     }
 
-    function _onDecided(uint256 jobId, Job storage j, uint256 lastSlot, uint256 lastRecord) internal override {
+    function _onDecided(
+        uint256 jobId,
+        Job storage j,
+        uint256 lastSlot,
+        uint256 lastRecord
+    ) internal override {
         _settleStored(jobId, j, lastSlot, lastRecord);
     }
 }

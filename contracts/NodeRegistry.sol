@@ -123,7 +123,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     modifier onlyJobMarket() {
-        if (msg.sender != _jobMarket || msg.sender == address(0)) revert NodeRegistryCallerNotJobMarket(msg.sender);
+        if (msg.sender != _jobMarket || msg.sender == address(0))
+            revert NodeRegistryCallerNotJobMarket(msg.sender);
         _;
     }
 
@@ -181,7 +182,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc INodeRegistry
-    function updateMetadata(uint64 nodeId, bytes32 metadataHash, string calldata metadataURI) external override {
+    function updateMetadata(
+        uint64 nodeId,
+        bytes32 metadataHash,
+        string calldata metadataURI
+    ) external override {
         Node storage node = _nodes[nodeId];
         _requireLiveOwner(nodeId, node.core);
         node.metadataHash = metadataHash;
@@ -321,7 +326,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function lockCollateral(
         uint64 nodeId,
         uint96 amount
-    ) external override onlyJobMarket whenNotPaused returns (address owner_, address signer, address bondToken) {
+    )
+        external
+        override
+        onlyJobMarket
+        whenNotPaused
+        returns (address owner_, address signer, address bondToken)
+    {
         uint96 locked;
         (owner_, signer, bondToken, locked) = _lock(nodeId, amount);
         emit CollateralLocked(nodeId, amount, locked);
@@ -331,7 +342,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function lockCollateralBatch(
         uint64[] calldata nodeIds,
         uint96 amount
-    ) external override onlyJobMarket whenNotPaused returns (address[] memory owners, address[] memory signers) {
+    )
+        external
+        override
+        onlyJobMarket
+        whenNotPaused
+        returns (address[] memory owners, address[] memory signers)
+    {
         uint256 n = nodeIds.length;
         owners = new address[](n);
         signers = new address[](n);
@@ -407,7 +424,12 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         n.signer = node.heartbeat.signer();
         n.bondToken = config.token;
         n.freeBond = account.bond - account.locked;
-        n.reputation = Reputation.score(account.completed, account.failed, account.slashed, account.disputesLost);
+        n.reputation = Reputation.score(
+            account.completed,
+            account.failed,
+            account.slashed,
+            account.disputesLost
+        );
         n.active = _isActive(core, account.bond, config.minBond);
     }
 
@@ -438,7 +460,10 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc INodeRegistry
-    function getNodeStates(uint64 fromId, uint256 count) external view override returns (uint256[] memory words) {
+    function getNodeStates(
+        uint64 fromId,
+        uint256 count
+    ) external view override returns (uint256[] memory words) {
         uint256 first = fromId == 0 ? 1 : fromId;
         uint256 end = first + _pageLength(first, count);
         words = new uint256[]((end - first) * 4);
@@ -450,7 +475,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         assembly ("memory-safe") {
             p := add(words, 0x20)
         }
-        for (uint256 id = first; id < end; ) {
+        for (uint256 id = first; id < end;) {
             Node storage node = _nodes[uint64(id)]; // id <= total <= type(uint64).max
             uint256 core = node.core;
             uint256 tokenId = core.bondTokenId();
@@ -475,7 +500,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @dev Writes a node's four getNodeStates words at memory `p` (inside the allocated array).
-    function _storeState(uint256 p, Node storage node, uint256 core, uint96 minBond, uint32 epoch) private view {
+    function _storeState(
+        uint256 p,
+        Node storage node,
+        uint256 core,
+        uint96 minBond,
+        uint32 epoch
+    ) private view {
         uint256 hb = node.heartbeat;
         uint256 account;
         assembly ("memory-safe") {
@@ -539,9 +570,20 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc INodeRegistry
     function reputation(
         uint64 nodeId
-    ) external view override returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost) {
+    )
+        external
+        view
+        override
+        returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost)
+    {
         BondAccount memory a = _nodes[nodeId].account;
-        return (Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost), a.completed, a.failed, a.slashed, a.disputesLost);
+        return (
+            Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost),
+            a.completed,
+            a.failed,
+            a.slashed,
+            a.disputesLost
+        );
     }
 
     /// @inheritdoc INodeRegistry
@@ -567,7 +609,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc INodeRegistry
-    function bondTokenConfig(address token) external view override returns (bool allowed, uint16 tokenId, uint96 minBond) {
+    function bondTokenConfig(
+        address token
+    ) external view override returns (bool allowed, uint16 tokenId, uint96 minBond) {
         TokenEntry memory entry = _tokenEntries[token];
         if (!entry.listed) return (false, 0, 0);
         return (entry.allowed, entry.id, _tokens[entry.id].minBond);
@@ -677,7 +721,12 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
 
     /// @dev `register` takes the reentrancy guard only when it moves funds: a bond-less registration
     ///      has no external call, and any call back into a fund-moving function hits this guard.
-    function _addBondGuarded(uint64 nodeId, Node storage node, address token, uint96 amount) private nonReentrant {
+    function _addBondGuarded(
+        uint64 nodeId,
+        Node storage node,
+        address token,
+        uint96 amount
+    ) private nonReentrant {
         _addBond(nodeId, node, token, amount);
     }
 
@@ -732,7 +781,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     }
 
     /// @dev Unlocks `amount` and records `outcome` (one write of the bond account).
-    function _release(uint64 nodeId, uint96 amount, Outcome outcome) private returns (address owner_, uint96 locked) {
+    function _release(
+        uint64 nodeId,
+        uint96 amount,
+        Outcome outcome
+    ) private returns (address owner_, uint96 locked) {
         Node storage node = _nodes[nodeId];
         owner_ = node.core.owner();
         if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
@@ -769,7 +822,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         } else if (a.disputesLost != type(uint8).max) {
             ++a.disputesLost;
         }
-        emit ReputationUpdated(nodeId, outcome, Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost));
+        emit ReputationUpdated(
+            nodeId,
+            outcome,
+            Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost)
+        );
     }
 
     function _requireOwner(uint64 nodeId, uint256 core) private view {
@@ -781,7 +838,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     /// @dev Owner check plus "not deregistered".
     function _requireLiveOwner(uint64 nodeId, uint256 core) private view {
         _requireOwner(nodeId, core);
-        if (core.status() == NodeStatus.Deregistered) revert NodeRegistryBadStatus(nodeId, NodeStatus.Deregistered);
+        if (core.status() == NodeStatus.Deregistered)
+            revert NodeRegistryBadStatus(nodeId, NodeStatus.Deregistered);
     }
 
     /// @dev Writes a new node's capabilities and prices and announces it with those words (from the
@@ -804,7 +862,17 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (numbers != 0) node.capabilityNumbers = numbers;
         if (prices0 != 0) node.prices0 = prices0;
         if (prices1 != 0) node.prices1 = prices1;
-        emit NodeRegistered(nodeId, msg.sender, signer, metadataHash, metadataURI, names, numbers, prices0, prices1);
+        emit NodeRegistered(
+            nodeId,
+            msg.sender,
+            signer,
+            metadataHash,
+            metadataURI,
+            names,
+            numbers,
+            prices0,
+            prices1
+        );
     }
 
     /// @dev Announces the node's static description (capability names and numbers, prices, metadata hash) so that discovery

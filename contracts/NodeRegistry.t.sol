@@ -56,7 +56,16 @@ contract NodeRegistryTest {
 
     function _register(address bondToken, uint96 amount) private returns (uint64) {
         uint256 value = bondToken == address(0) ? amount : 0;
-        return registry.register{value: value}(address(this), bondToken, amount, _caps(), _prices(), bytes32(0), "");
+        return
+            registry.register{value: value}(
+                address(this),
+                bondToken,
+                amount,
+                _caps(),
+                _prices(),
+                bytes32(0),
+                ""
+            );
     }
 
     /// @dev Invariant: the registry's balance of each token equals the sum of the bonds it holds in it
@@ -101,7 +110,11 @@ contract NodeRegistryTest {
         _stepUnbondAndWithdraw(unbondSeed, freeSlashSeed, waitSeed);
     }
 
-    function _stepLockSlashRelease(uint96 lockSeed, uint96 slashSeed, uint96 releaseSeed) private returns (uint96) {
+    function _stepLockSlashRelease(
+        uint96 lockSeed,
+        uint96 slashSeed,
+        uint96 releaseSeed
+    ) private returns (uint96) {
         BondInfo memory info = registry.bondInfo(_node);
         uint96 lockAmount = uint96(_bound(lockSeed, 0, info.bond));
         registry.lockCollateral(_node, lockAmount);
@@ -172,7 +185,12 @@ contract NodeRegistryTest {
         }
         require(address(registry).balance == locked, "the lock stays in the registry");
         vm.expectRevert(
-            abi.encodeWithSignature("NodeRegistryInsufficientFreeBond(uint64,uint96,uint96)", node, uint96(0), uint96(1))
+            abi.encodeWithSignature(
+                "NodeRegistryInsufficientFreeBond(uint64,uint96,uint96)",
+                node,
+                uint96(0),
+                uint96(1)
+            )
         );
         registry.requestUnbond(node, 1);
         _checkInvariants(node, other);

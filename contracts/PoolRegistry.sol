@@ -114,7 +114,8 @@ contract PoolRegistry is IPoolRegistry {
         if (node.reputation < policy.minReputation) {
             revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Reputation);
         }
-        if (node.freeBond < policy.minBond) revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Bond);
+        if (node.freeBond < policy.minBond)
+            revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Bond);
         _checkCapabilities(poolId, nodeId, pool.requirements, _registry.capabilitiesOf(nodeId));
         _add(poolId, nodeId);
     }
@@ -129,7 +130,9 @@ contract PoolRegistry is IPoolRegistry {
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc IPoolMembership
-    function poolPolicy(uint64 poolId) external view override returns (PoolPolicy memory policy, address owner) {
+    function poolPolicy(
+        uint64 poolId
+    ) external view override returns (PoolPolicy memory policy, address owner) {
         Pool storage pool = _existingPool(poolId);
         return (pool.policy, pool.owner);
     }
@@ -151,7 +154,12 @@ contract PoolRegistry is IPoolRegistry {
         external
         view
         override
-        returns (address owner, PoolPolicy memory policy, PoolRequirements memory requirements, uint256 memberCount_)
+        returns (
+            address owner,
+            PoolPolicy memory policy,
+            PoolRequirements memory requirements,
+            uint256 memberCount_
+        )
     {
         Pool storage pool = _existingPool(poolId);
         return (pool.owner, pool.policy, pool.requirements, _members[poolId].length());
@@ -163,7 +171,11 @@ contract PoolRegistry is IPoolRegistry {
     }
 
     /// @inheritdoc IPoolRegistry
-    function members(uint64 poolId, uint256 offset, uint256 count) external view override returns (uint64[] memory nodeIds) {
+    function members(
+        uint64 poolId,
+        uint256 offset,
+        uint256 count
+    ) external view override returns (uint64[] memory nodeIds) {
         EnumerableSet.UintSet storage set = _members[poolId];
         uint256 length = set.length();
         if (offset >= length) return new uint64[](0);
@@ -212,12 +224,14 @@ contract PoolRegistry is IPoolRegistry {
         PoolRequirements storage req,
         Capabilities memory caps
     ) private view {
-        if (caps.gpuCount < req.minGpuCount) revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.GpuCount);
+        if (caps.gpuCount < req.minGpuCount)
+            revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.GpuCount);
         bytes16 model = req.gpuModel;
         if (model != bytes16(0) && caps.gpuModel != model) {
             revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.GpuModel);
         }
-        if (caps.memoryGB < req.minMemoryGB) revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Memory);
+        if (caps.memoryGB < req.minMemoryGB)
+            revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Memory);
         if (caps.bandwidthMbps < req.minBandwidthMbps) {
             revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Bandwidth);
         }

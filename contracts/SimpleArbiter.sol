@@ -11,7 +11,13 @@ import {SettlementRecord} from "./types/Job.sol";
 ///         when `threshold` members agree on it. Disputes come in through `onDisputeRaised`.
 contract SimpleArbiter is IArbiter, Ownable2Step {
     /// @notice A dispute handed to this arbiter.
-    event DisputeReceived(address indexed market, uint256 indexed jobId, address disputer, uint32 deadline, string evidenceURI);
+    event DisputeReceived(
+        address indexed market,
+        uint256 indexed jobId,
+        address disputer,
+        uint32 deadline,
+        string evidenceURI
+    );
     /// @notice A committee member voted.
     event Voted(address indexed market, uint256 indexed jobId, address indexed member, bool uphold);
     /// @notice The ruling was sent to the market.
@@ -36,12 +42,22 @@ contract SimpleArbiter is IArbiter, Ownable2Step {
     }
 
     /// @inheritdoc IArbiter
-    function onDisputeRaised(uint256 jobId, address disputer, uint32 deadline, string calldata evidenceURI) external {
+    function onDisputeRaised(
+        uint256 jobId,
+        address disputer,
+        uint32 deadline,
+        string calldata evidenceURI
+    ) external {
         emit DisputeReceived(msg.sender, jobId, disputer, deadline, evidenceURI);
     }
 
     /// @notice The owner rules on `jobId` of `market`.
-    function rule(IJobMarket market, uint256 jobId, bool uphold, SettlementRecord calldata record) external onlyOwner {
+    function rule(
+        IJobMarket market,
+        uint256 jobId,
+        bool uphold,
+        SettlementRecord calldata record
+    ) external onlyOwner {
         emit Ruled(address(market), jobId, uphold);
         market.rule(jobId, uphold, record);
     }

@@ -9,5 +9,10 @@ interface IArbiter {
     /// @notice Called by `market` when a dispute on `jobId` is raised. Must not revert for a
     ///         well-formed dispute (a reverting arbiter blocks disputes, never payouts).
     /// @param deadline after it, anyone may finalize the dispute with the default outcome
-    function onDisputeRaised(uint256 jobId, address disputer, uint32 deadline, string calldata evidenceURI) external;
+    function onDisputeRaised(
+        uint256 jobId,
+        address disputer,
+        uint32 deadline,
+        string calldata evidenceURI
+    ) external;
 }

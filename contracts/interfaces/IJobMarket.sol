@@ -2,7 +2,18 @@
 pragma solidity ^0.8.28;
 
 import {ConsensusStrategy, VerificationLevel} from "../types/Policy.sol";
-import {JobRequest, Reveal, SignedCommit, SignedReport, RevealItem, JobSubmission, SettlementRecord, JobView, SlotView, Dispute} from "../types/Job.sol";
+import {
+    JobRequest,
+    Reveal,
+    SignedCommit,
+    SignedReport,
+    RevealItem,
+    JobSubmission,
+    SettlementRecord,
+    JobView,
+    SlotView,
+    Dispute
+} from "../types/Job.sol";
 
 /// @title Sandrun job market: escrow, slots, commit-reveal, consensus, settlement, disputes
 /// @notice Client event names: JobPosted→'job-posted', SlotTaken→'job-claimed' (the first one
@@ -192,7 +203,13 @@ interface IJobMarket is IJobMarketEvents {
     /// @notice Reports a result (basic and standard levels), taking the slot first if the node has
     ///         none yet. Sender: the node's owner or signer. Emits ResultReported (and SlotTaken);
     ///         settles the job when this is the last outstanding result.
-    function report(uint256 jobId, uint64 nodeId, bytes32 digest, uint96 invoice, string calldata resultURI) external;
+    function report(
+        uint256 jobId,
+        uint64 nodeId,
+        bytes32 digest,
+        uint96 invoice,
+        string calldata resultURI
+    ) external;
 
     /// @notice Commits a seal and takes a slot in the same call (strict and cryptographic).
     ///         Sender: the node's owner or signer. Emits SlotTaken, ResultCommitted.
@@ -237,7 +254,11 @@ interface IJobMarket is IJobMarketEvents {
     /// @notice The requester or a participant's owner/signer disputes a settlement within its
     ///         challenge window, with the ETH deposit and an evidence URI. Extends the hold on
     ///         the winners' and the treasury's held payouts to the dispute's deadline.
-    function raiseDispute(uint256 jobId, SettlementRecord calldata record, string calldata evidenceURI) external payable;
+    function raiseDispute(
+        uint256 jobId,
+        SettlementRecord calldata record,
+        string calldata evidenceURI
+    ) external payable;
 
     /// @notice The dispute's arbiter rules before the dispute deadline. Uphold: the deposit is
     ///         split among the winners. Overturn: the winners' held payouts and the fee go back to

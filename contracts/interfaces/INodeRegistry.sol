@@ -256,7 +256,10 @@ interface INodeRegistry is INodeCollateral {
     /// @notice The node's reputation score (ppm) and its counters.
     function reputation(
         uint64 nodeId
-    ) external view returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost);
+    )
+        external
+        view
+        returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost);
 
     /// @notice The node's owner and status (cheap: one slot). Owner is address(0) for an unknown id.
     function nodeOwner(uint64 nodeId) external view returns (address owner, NodeStatus status);
@@ -274,7 +277,9 @@ interface INodeRegistry is INodeCollateral {
     function epochLength() external view returns (uint32);
 
     /// @notice Whether `token` may be used for new bonds and prices, its id and its minimum bond.
-    function bondTokenConfig(address token) external view returns (bool allowed, uint16 tokenId, uint96 minBond);
+    function bondTokenConfig(
+        address token
+    ) external view returns (bool allowed, uint16 tokenId, uint96 minBond);
 
     /// @notice Every token that was ever listed, by id (id 0 = ETH = address(0)).
     function bondTokens() external view returns (address[] memory);

@@ -13,11 +13,20 @@ import {PoolRequirements, Requirement} from "../types/PoolTypes.sol";
 ///         pool at any time. Every operation costs the same gas however many pools and nodes exist.
 interface IPoolRegistry is IPoolMembership {
     /// @notice A pool was created (its initial members follow as `NodeJoinedPool` events).
-    event PoolCreated(uint64 indexed poolId, address indexed owner, PoolPolicy policy, PoolRequirements requirements);
+    event PoolCreated(
+        uint64 indexed poolId,
+        address indexed owner,
+        PoolPolicy policy,
+        PoolRequirements requirements
+    );
     /// @notice The pool's owner replaced its policy and requirements (members stay).
     event PoolPolicyUpdated(uint64 indexed poolId, PoolPolicy policy, PoolRequirements requirements);
     /// @notice The pool changed hands.
-    event PoolOwnershipTransferred(uint64 indexed poolId, address indexed previousOwner, address indexed newOwner);
+    event PoolOwnershipTransferred(
+        uint64 indexed poolId,
+        address indexed previousOwner,
+        address indexed newOwner
+    );
     /// @notice `nodeId` became a member of `poolId`; `by` is the pool owner or the node's owner.
     event NodeJoinedPool(uint64 indexed poolId, uint64 indexed nodeId, address indexed by);
     /// @notice `nodeId` stopped being a member of `poolId`; `by` is the pool owner or the node's owner.
@@ -63,7 +72,11 @@ interface IPoolRegistry is IPoolMembership {
     /// @notice Replaces the pool's policy and requirements (same rules as `createPool`). Pool owner only.
     ///         Members stay; the new rules apply to future joins and jobs.
     /// @dev Emits `PoolPolicyUpdated`.
-    function setPolicy(uint64 poolId, PoolPolicy calldata policy, PoolRequirements calldata requirements) external;
+    function setPolicy(
+        uint64 poolId,
+        PoolPolicy calldata policy,
+        PoolRequirements calldata requirements
+    ) external;
 
     /// @notice Hands the pool to `newOwner`. Pool owner only.
     /// @dev Emits `PoolOwnershipTransferred`.
@@ -99,13 +112,22 @@ interface IPoolRegistry is IPoolMembership {
     )
         external
         view
-        returns (address owner, PoolPolicy memory policy, PoolRequirements memory requirements, uint256 memberCount);
+        returns (
+            address owner,
+            PoolPolicy memory policy,
+            PoolRequirements memory requirements,
+            uint256 memberCount
+        );
 
     /// @notice How many members the pool has.
     function memberCount(uint64 poolId) external view returns (uint256);
 
     /// @notice Up to `count` member node ids from position `offset` (order changes on removal).
-    function members(uint64 poolId, uint256 offset, uint256 count) external view returns (uint64[] memory nodeIds);
+    function members(
+        uint64 poolId,
+        uint256 offset,
+        uint256 count
+    ) external view returns (uint64[] memory nodeIds);
 
     /// @notice The node registry this pool registry reads.
     function nodeRegistry() external view returns (address);

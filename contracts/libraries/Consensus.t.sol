@@ -53,20 +53,33 @@ contract ConsensusTest {
     function test_tally_tieHasNoWinner() public pure {
         bytes20[] memory d = new bytes20[](4);
         uint256[] memory w = new uint256[](4);
-        (d[0], d[1], d[2], d[3]) = (bytes20(uint160(1)), bytes20(uint160(1)), bytes20(uint160(2)), bytes20(uint160(2)));
+        (d[0], d[1], d[2], d[3]) = (
+            bytes20(uint160(1)),
+            bytes20(uint160(1)),
+            bytes20(uint160(2)),
+            bytes20(uint160(2))
+        );
         for (uint256 i; i < 4; ++i) w[i] = 1;
         (bool reached, , ) = Consensus.tally(ConsensusStrategy.MajorityRule, 4, d, w, 4);
         _eq(reached, false, "2-2 tie");
     }
 
     /// @notice Fuzz: the tally agrees with a plain recount, and never accepts two digests.
-    function testFuzz_tally_matchesRecount(uint256 seed, uint8 strategyRaw, uint8 nRaw, uint8 revealedRaw) public pure {
+    function testFuzz_tally_matchesRecount(
+        uint256 seed,
+        uint8 strategyRaw,
+        uint8 nRaw,
+        uint8 revealedRaw
+    ) public pure {
         ConsensusStrategy s = ConsensusStrategy(strategyRaw % 6);
-        uint256 n = s == ConsensusStrategy.FastestWins ? 1 : s == ConsensusStrategy.TwoOfThree
-            ? 3
-            : s == ConsensusStrategy.ThreeOfFive
-            ? 5
-            : 3 + (nRaw % 14);
+        uint256 n =
+            s == ConsensusStrategy.FastestWins
+                ? 1
+                : s == ConsensusStrategy.TwoOfThree
+                    ? 3
+                    : s == ConsensusStrategy.ThreeOfFive
+                        ? 5
+                        : 3 + (nRaw % 14);
         uint256 count = revealedRaw % (n + 1);
         bytes20[] memory d = new bytes20[](n);
         uint256[] memory w = new uint256[](n);

@@ -13,14 +13,14 @@ library JobMessages {
 
     /// @notice `Report(uint256 jobId,uint64 nodeId,bytes32 digest,bytes32 resultURIHash,uint96 invoice)`:
     ///         a node's result at the basic and standard levels.
-    bytes32 internal constant REPORT_TYPEHASH =
-        keccak256("Report(uint256 jobId,uint64 nodeId,bytes32 digest,bytes32 resultURIHash,uint96 invoice)");
+    bytes32 internal constant REPORT_TYPEHASH = keccak256(
+        "Report(uint256 jobId,uint64 nodeId,bytes32 digest,bytes32 resultURIHash,uint96 invoice)"
+    );
 
     /// @notice The execution receipt of the cryptographic level.
-    bytes32 internal constant RECEIPT_TYPEHASH =
-        keccak256(
-            "Receipt(uint256 jobId,bytes32 specHash,uint8 runtime,bytes32 digest,bytes32 resultURIHash,uint64 wallMs,uint64 cpuMs,uint64 peakMemory)"
-        );
+    bytes32 internal constant RECEIPT_TYPEHASH = keccak256(
+        "Receipt(uint256 jobId,bytes32 specHash,uint8 runtime,bytes32 digest,bytes32 resultURIHash,uint64 wallMs,uint64 cpuMs,uint64 peakMemory)"
+    );
 
     function commitHash(uint256 jobId, uint64 nodeId, bytes32 sealValue) internal pure returns (bytes32) {
         return keccak256(abi.encode(COMMIT_TYPEHASH, jobId, nodeId, sealValue));
@@ -72,6 +72,7 @@ library JobMessages {
         uint96 invoice,
         bytes32 salt
     ) internal view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, market, jobId, nodeId, digest, resultURIHash, invoice, salt));
+        return
+            keccak256(abi.encode(block.chainid, market, jobId, nodeId, digest, resultURIHash, invoice, salt));
     }
 }

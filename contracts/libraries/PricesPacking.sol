@@ -16,7 +16,11 @@ library PricesPacking {
             (uint256(p.cpuCoreHour) << 64) |
             (uint256(p.memoryGBHour) << 128) |
             (uint256(p.storageGBHour) << 192);
-        word1 = uint256(p.networkGB) | (uint256(p.perJob) << 64) | (uint256(p.minimumJob) << 128) | (uint256(tokenId) << 192);
+        word1 =
+            uint256(p.networkGB) |
+            (uint256(p.perJob) << 64) |
+            (uint256(p.minimumJob) << 128) |
+            (uint256(tokenId) << 192);
     }
 
     /// @notice Unpacks the two words; `token` is left zero and `tokenId` returned for the caller to map.

@@ -15,16 +15,19 @@ library Reputation {
     uint256 internal constant DISPUTE_WEIGHT = 8;
 
     /// @notice The score in parts per million for these counters.
-    function score(uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost) internal pure returns (uint32) {
+    function score(
+        uint32 completed,
+        uint32 failed,
+        uint32 slashed,
+        uint32 disputesLost
+    ) internal pure returns (uint32) {
         uint256 good = uint256(completed) + 1;
-        uint256 total = uint256(completed) +
-            FAILED_WEIGHT *
-            failed +
-            SLASHED_WEIGHT *
-            slashed +
-            DISPUTE_WEIGHT *
-            disputesLost +
-            2;
+        uint256 total =
+            uint256(completed) +
+                FAILED_WEIGHT * failed +
+                SLASHED_WEIGHT * slashed +
+                DISPUTE_WEIGHT * disputesLost +
+                2;
         // good < total, so the result is < 1e6 and fits in uint32.
         return uint32((good * SCALE) / total);
     }

@@ -33,11 +33,15 @@ export async function main() {
   ]);
 
   // A track record: 19 completed single-node jobs per node, each reported by the node's owner.
-  const market = await viem.getContractAt("JobMarket", deployment.jobMarket.address, { client: { wallet: operator! } });
+  const market = await viem.getContractAt("JobMarket", deployment.jobMarket.address, {
+    client: { wallet: operator! },
+  });
   const digest = keccak256(toBytes("ok"));
   for (const id of ids.slice(0, 6)) {
     const solo = await sandrun.pool().nodes([id]).consensus("fastest-wins").join();
-    const jobs = await Promise.all(Array.from({ length: 19 }, (_, i) => sandrun.job().code(`console.log(${i})`).payment("0.0001").build()));
+    const jobs = await Promise.all(
+      Array.from({ length: 19 }, (_, i) => sandrun.job().code(`console.log(${i})`).payment("0.0001").build()),
+    );
     const executions = await solo.distribute(jobs);
     for (const e of executions) await market.write.report([BigInt(e.id), BigInt(id), digest, 0n, "data:,ok"]);
   }
@@ -48,35 +52,40 @@ export async function main() {
     .discover({
       minNodes: 5,
       reputation: 0.95,
-      availability: 0.99
+      availability: 0.99,
     })
-    .region(['us-east-1', 'us-west-2']) // Multi-region
-    .minGPUs(4, 'a100')
-    .consensus('byzantine-fault-tolerant')
+    .region(["us-east-1", "us-west-2"]) // Multi-region
+    .minGPUs(4, "a100")
+    .consensus("byzantine-fault-tolerant")
     .redundancy(3) // Triple redundancy
-    .verification('cryptographic')
-    .join()
+    .verification("cryptographic")
+    .join();
 
   const replacements: string[] = [];
   const lostNodes = new Map(reliablePool.records.map((r) => [r.id.toString(), r]));
   // Monitor pool health
-  reliablePool.on('node-left', async (nodeId) => {
-    console.log(`Node ${nodeId} left, finding replacement...`)
+  reliablePool.on("node-left", async (nodeId) => {
+    console.log(`Node ${nodeId} left, finding replacement...`);
     const lostNode = lostNodes.get(String(nodeId))!;
     const members = new Set((reliablePool as Pool).records.map((r) => r.id.toString()));
     const replacement = await sandrun
       .pool()
       .discover({
         minNodes: 1,
-        capabilities: [{ type: "gpu", specs: { type: lostNode.capabilities.gpu.model, count: lostNode.capabilities.gpu.count } }],
+        capabilities: [
+          {
+            type: "gpu",
+            specs: { type: lostNode.capabilities.gpu.model, count: lostNode.capabilities.gpu.count },
+          },
+        ],
       })
       .nodes(ids.filter((id) => !members.has(id) && id !== String(nodeId)))
       .region(["us-east-1", "us-west-2"])
-      .join()
+      .join();
 
-    await reliablePool.addNode(replacement.nodes[0] as { id: string })
+    await reliablePool.addNode(replacement.nodes[0] as { id: string });
     replacements.push((replacement.nodes[0] as { id: string }).id);
-  })
+  });
 
   // A member's operator takes it out of the pool; the handler finds and adds a replacement.
   const leaving = reliablePool.records[0]!.id.toString();
@@ -84,7 +93,9 @@ export async function main() {
   await node.leavePool(reliablePool.id);
   await reliablePool.pollEvents();
   await reliablePool.refresh();
-  console.log(`pool ${reliablePool.id}: ${reliablePool.records.map((r) => r.id).join(", ")} (replaced ${leaving} by ${replacements.join(", ")})`);
+  console.log(
+    `pool ${reliablePool.id}: ${reliablePool.records.map((r) => r.id).join(", ")} (replaced ${leaving} by ${replacements.join(", ")})`,
+  );
   reliablePool.close();
   return { reliablePool, leaving, replacements, ids };
 }

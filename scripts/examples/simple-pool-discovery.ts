@@ -25,18 +25,16 @@ export async function main() {
     .pool()
     .discover({ minNodes: 1 })
     .minGPUs(1)
-    .maxCostPerHour('1.0', 'ETH')
-    .join()
+    .maxCostPerHour("1.0", "ETH")
+    .join();
 
   // Submit job to pool
-  const execution = await sandrun
-    .job()
-    .code('gpu_computation()')
-    .with(quickPool)
-    .submit()
+  const execution = await sandrun.job().code("gpu_computation()").with(quickPool).submit();
 
   const status = await execution.status();
-  console.log(`pool ${quickPool.id}: nodes ${quickPool.records.map((n) => n.id).join(", ")}; job ${execution.id} is ${status.phase}`);
+  console.log(
+    `pool ${quickPool.id}: nodes ${quickPool.records.map((n) => n.id).join(", ")}; job ${execution.id} is ${status.phase}`,
+  );
   quickPool.close();
   return { pool: quickPool, execution, status };
 }

@@ -9,13 +9,23 @@
  */
 import { gpuNode, isMain, setup, type SeedSpec } from "./setup.ts";
 
-function h100(alias: string, over: { gpu?: object; storage?: object; network?: object; region?: string } = {}): SeedSpec {
+function h100(
+  alias: string,
+  over: { gpu?: object; storage?: object; network?: object; region?: string } = {},
+): SeedSpec {
   const base = gpuNode(alias).capabilities;
   return gpuNode(alias, {
     region: over.region ?? "us-east-1",
     capabilities: {
       ...base,
-      gpu: { type: "h100", memory: "80GB", count: 8, computeCapability: 9.0, interconnect: "nvlink", ...over.gpu },
+      gpu: {
+        type: "h100",
+        memory: "80GB",
+        count: 8,
+        computeCapability: 9.0,
+        interconnect: "nvlink",
+        ...over.gpu,
+      },
       storage: { type: "nvme", capacity: 8000, iops: 900_000, ...over.storage },
       network: { bandwidth: 25_000, latency: 2, ...over.network },
     },
@@ -40,25 +50,28 @@ export async function main() {
   const specializedPool = await sandrun
     .pool()
     .discover({
-      capabilities: [{
-        type: 'gpu',
-        specs: { 
-          type: 'h100', 
-          memory: '80GB',
-          interconnect: 'nvlink' 
-        }
-      }, {
-        type: 'storage',
-        specs: { 
-          type: 'nvme', 
-          capacity: '4TB',
-          iops: 500000 
-        }
-      }]
+      capabilities: [
+        {
+          type: "gpu",
+          specs: {
+            type: "h100",
+            memory: "80GB",
+            interconnect: "nvlink",
+          },
+        },
+        {
+          type: "storage",
+          specs: {
+            type: "nvme",
+            capacity: "4TB",
+            iops: 500000,
+          },
+        },
+      ],
     })
     .minBandwidth(10000) // 10 Gbps
-    .region('us-east-1') // Low latency required
-    .join()
+    .region("us-east-1") // Low latency required
+    .join();
 
   console.log(`pool ${specializedPool.id}: node ${specializedPool.records.map((r) => r.id).join(", ")}`);
   specializedPool.close();
