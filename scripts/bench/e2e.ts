@@ -15,7 +15,7 @@
  * heartbeats), read from the receipts, over the jobs.
  *
  * The worker configuration is one an operator would use on a local chain: `--poll-ms 100`
- * (default 250) and `--max-jobs 8` (default 2) so a worker holds a round's jobs at once.
+ * (default 250) and the default `--max-jobs 2` (two executions at once per worker).
  *
  *   node scripts/bench/e2e.ts [--out bench] [--tiny]
  */
@@ -40,11 +40,9 @@ const WARM_UP_JOBS = tiny ? 2 : 6;
 const JOBS_PER_ROUND = tiny ? 2 : 12;
 const MEASURED_ROUNDS = tiny ? 1 : 3;
 const POLL_MS = 100;
-// One execution at a time: the daemon counts a job's CPU core against the machine's cores and,
-// with every core busy, declines a posted job for good (`not-enough-cpu`) instead of keeping it
-// for later as it does when only its job slots are full; with --max-jobs 1 the slots fill
-// first, so a backlog waits instead of being dropped (2-of-3 jobs would then never fill).
-const MAX_JOBS = 1;
+// The daemon's default: two executions at once per worker. A job a busy worker cannot take yet
+// (slots or cores held by running jobs) waits in its queue until they finish.
+const MAX_JOBS = 2;
 
 /** JSON-RPC calls and HTTP requests that went through the proxy. */
 const counter = { calls: 0, requests: 0 };
