@@ -153,21 +153,15 @@ function notes(r: Record<string, unknown>): string[] {
     const execMs = e("executionWallMsMedian");
     const workers = e("workers");
     const load = (r.e2e as { loadAverageAtEnd?: number[] } | undefined)?.loadAverageAtEnd;
-    const perWorker = e("maxJobsPerWorker") ?? 1;
     if (jps < 10 && execMs !== undefined && workers !== undefined) {
-      // Each job is executed by three workers; each worker runs up to perWorker executions at once,
-      // but never more than the machine's cores run side by side.
-      const parallel = Math.min(workers * perWorker, machine.cores);
-      const ceiling = Math.round((parallel / 3 / (execMs / 1000)) * 100) / 100;
       out.push(
-        `- e2e misses 10 jobs/s (${jps}). Each job is executed three times and one execution took ` +
-          `${execMs} ms (median, js sandbox start-up included); with ${machine.cores} cores running ` +
-          `executions side by side that alone caps the run near ${parallel} / 3 / ${execMs / 1000} s = ` +
-          `${ceiling} jobs/s. Above that, every step waits for a poll (${e("pollMs")} ms) and for its ` +
-          "receipt, each worker sends one transaction at a time, and the node, the workers and their " +
-          `sandboxes share those cores (load average ${load?.join(", ") ?? "?"} at the end of the run, ` +
-          "other work included). More cores, or a node that batches the three workers' messages in one " +
-          "transaction (submitBatch), is where the next gain is.",
+        `- e2e misses 10 jobs/s (${jps}). Each job is executed three times (one execution took ${execMs} ms ` +
+          "of wall time, median, js sandbox start-up included), every step waits for a poll " +
+          `(${e("pollMs")} ms) and for its receipt, each worker sends one transaction at a time, and ` +
+          `the node, the ${workers} workers and their sandboxes share the machine's ${machine.cores} cores ` +
+          `(load average ${load?.join(", ") ?? "?"} at the end of the run, other work included). More ` +
+          "cores, or a carrier that batches the three workers' signed messages in one transaction " +
+          "(submitBatch), is where the next gain is.",
       );
     }
   }
