@@ -497,7 +497,15 @@ export function createWorker(options: WorkerOptions = {}): NodeWorker & {
   return worker;
 }
 
-/** The runtime code of a runtime name (as receipts sign it). */
+/**
+ * The runtime code of a runtime name, as execution receipts sign it (0 wasm, 1 js, 2 process).
+ *
+ * @example
+ * ```ts
+ * import { runtimeCode } from "sandrun/client/worker/attach.ts";
+ * runtimeCode("js"); // 1
+ * ```
+ */
 export function runtimeCode(name: RuntimeName): number {
   return RUNTIME_CODES[name];
 }

@@ -75,7 +75,17 @@ const EMPTY_WASM = Uint8Array.from([
 
 const LIMITS = { timeoutMs: 10_000, memoryMb: 128, maxOutputBytes: 1024 };
 
-/** The trivial job of each runtime. */
+/**
+ * The trivial job of each runtime (an empty WASI module, `0;`, `true`): running one measures a
+ * runtime's start-up cost and nothing else.
+ *
+ * @example
+ * ```ts
+ * import { TRIVIAL_SPECS } from "sandrun/client/worker/benchmark.ts";
+ * import { runInSandbox } from "sandrun/client/worker/sandbox/index.ts";
+ * const { usage } = await runInSandbox(TRIVIAL_SPECS.js);
+ * ```
+ */
 export const TRIVIAL_SPECS: Readonly<Record<"wasm" | "js" | "process", JobSpec>> = {
   wasm: { version: 1, runtime: "wasm", code: Buffer.from(EMPTY_WASM).toString("base64"), limits: LIMITS },
   js: { version: 1, runtime: "js", code: "0;", limits: LIMITS },
@@ -89,7 +99,16 @@ const median = (xs: number[]): number => {
 };
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** SHA-256 chained over `count` 64-byte blocks; returns hashes/s. */
+/**
+ * Hashes SHA-256 chained over `count` 64-byte blocks (each hash feeds the next, so no work can be
+ * skipped); returns hashes/s.
+ *
+ * @example
+ * ```ts
+ * import { measureCpu } from "sandrun/client/worker/benchmark.ts";
+ * const { hashesPerSecond } = measureCpu(200_000);
+ * ```
+ */
 export function measureCpu(count: number): BenchmarkResults["cpu"] {
   let block = Buffer.alloc(64, 7);
   const started = performance.now();
@@ -102,7 +121,16 @@ export function measureCpu(count: number): BenchmarkResults["cpu"] {
   return { hashesPerSecond: Math.round((count * 1000) / ms), hashes: count, ms: round(ms) };
 }
 
-/** Copies a `bytes` buffer `rounds` times; returns GB/s (1 GB = 1e9 bytes). */
+/**
+ * Copies a `bytes` buffer `rounds` times (after a warm-up copy that faults every page in);
+ * returns GB/s (1 GB = 1e9 bytes).
+ *
+ * @example
+ * ```ts
+ * import { measureMemory } from "sandrun/client/worker/benchmark.ts";
+ * const { copyGBps } = measureMemory(64 * 1024 * 1024, 8);
+ * ```
+ */
 export function measureMemory(bytes: number, rounds: number): BenchmarkResults["memory"] {
   const a = Buffer.alloc(bytes, 1);
   const b = Buffer.alloc(bytes);
@@ -113,7 +141,17 @@ export function measureMemory(bytes: number, rounds: number): BenchmarkResults["
   return { copyGBps: round((bytes * rounds) / (ms / 1000) / 1e9), bytes: bytes * rounds, ms: round(ms) };
 }
 
-/** The GPUs `nvidia-smi` lists, or why none are reported. */
+/**
+ * Lists the GPUs `nvidia-smi` reports (name, total memory), or says why none are reported (tool
+ * missing, non-zero exit, empty list).
+ *
+ * @example
+ * ```ts
+ * import { detectGpu } from "sandrun/client/worker/benchmark.ts";
+ * const gpu = detectGpu();
+ * if (gpu.detected) console.log(gpu.devices.map((d) => d.name));
+ * ```
+ */
 export function detectGpu(command = "nvidia-smi"): BenchmarkResults["gpu"] {
   const r = spawnSync(command, ["--query-gpu=name,memory.total", "--format=csv,noheader"], {
     encoding: "utf8",

@@ -7,7 +7,17 @@
 import { z } from "zod";
 import { ValidationError } from "../../errors/input.ts";
 
-/** The schema of {@link DaemonConfig}; defaults fill whatever is omitted. */
+/**
+ * The zod schema of {@link DaemonConfig}; defaults fill whatever is omitted (use
+ * {@link parseDaemonConfig} for a typed {@link ValidationError} instead of a ZodError).
+ *
+ * @example
+ * ```ts
+ * import { daemonConfigSchema } from "sandrun/client/worker/daemon/config.ts";
+ * const config = daemonConfigSchema.parse({ stateDir: "./.sandrun" });
+ * config.pollIntervalMs; // 500
+ * ```
+ */
 export const daemonConfigSchema = z.object({
   /** Directory for the block cursor and per-job records (created if missing). */
   stateDir: z.string().min(1),

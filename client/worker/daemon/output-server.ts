@@ -15,7 +15,18 @@ import { outputToDataUri } from "../../job/output.ts";
 import { encryptFor } from "../../proofs/encryption.ts";
 import type { OfferDetails, OutputPublisher } from "./ports.ts";
 
-/** Serves published outputs at `http://host:port/outputs/<name>`; names are unguessable. */
+/**
+ * Publishes job outputs: small ones inline as a data URI, larger ones served at
+ * `http://host:port/outputs/<name>` under unguessable names (encrypted first when the job asks).
+ *
+ * @example
+ * ```ts
+ * import { OutputServer } from "sandrun/client/worker/daemon/output-server.ts";
+ * const server = new OutputServer({ stateDir: "./.sandrun", inlineMaxBytes: 4_096, host: "127.0.0.1", port: 0 });
+ * const resultURI = await server.publish(offer.jobId, output, offer);
+ * await server.stop();
+ * ```
+ */
 export class OutputServer implements OutputPublisher {
   readonly #dir: string;
   readonly #inlineMax: number;

@@ -9,7 +9,19 @@ import { SandrunError } from "../../errors/base.ts";
 /** Retry policy (see the daemon config's `retry`). */
 export type RetryPolicy = { initialMs: number; maxMs: number; maxAttempts: number };
 
-/** The RPC endpoint stayed unreachable through every attempt. */
+/**
+ * The RPC endpoint stayed unreachable through every attempt of {@link withRetry}.
+ *
+ * @example
+ * ```ts
+ * import { RpcUnavailableError, withRetry } from "sandrun/client/worker/daemon/retry.ts";
+ * try {
+ *   await withRetry("getBlockNumber", () => client.getBlockNumber(), policy);
+ * } catch (error) {
+ *   if (error instanceof RpcUnavailableError) logger.warn({ attempts: error.attempts }, "RPC down");
+ * }
+ * ```
+ */
 export class RpcUnavailableError extends SandrunError {
   override name = "RpcUnavailableError";
   /** Attempts made. */
@@ -39,6 +51,13 @@ const TRANSIENT = [
 /**
  * Whether `error` looks like a transport failure worth retrying rather than an answer
  * (a revert, an invalid argument). Walks the `cause` chain.
+ *
+ * @example
+ * ```ts
+ * import { isTransient } from "sandrun/client/worker/daemon/retry.ts";
+ * isTransient(new Error("connect ECONNREFUSED 127.0.0.1:8545")); // true
+ * isTransient(new Error("execution reverted: NotInPool()")); // false
+ * ```
  */
 export function isTransient(error: unknown): boolean {
   let e: unknown = error;
@@ -53,7 +72,16 @@ export function isTransient(error: unknown): boolean {
   return false;
 }
 
-/** The delay before attempt `attempt` (1-based), with ±25 % jitter so a fleet does not retry in step. */
+/**
+ * The delay in ms before attempt `attempt` (1-based): doubling from `initialMs` up to `maxMs`,
+ * with ±25 % jitter so a fleet does not retry in step.
+ *
+ * @example
+ * ```ts
+ * import { backoffDelay } from "sandrun/client/worker/daemon/retry.ts";
+ * backoffDelay({ initialMs: 200, maxMs: 5_000, maxAttempts: 12 }, 3, () => 0.5); // 800
+ * ```
+ */
 export function backoffDelay(
   policy: RetryPolicy,
   attempt: number,

@@ -16,7 +16,20 @@ import { decodeJobSpec, fetchSpec, type JobSpec } from "../../job/spec.ts";
 import { runInSandbox, type SandboxResult } from "../sandbox/index.ts";
 import type { ExecutionResult, JobRunner, OfferDetails } from "./ports.ts";
 
-/** The sandbox failed to produce a result the protocol can use. */
+/**
+ * The sandbox failed to produce a result the protocol can use (a crash or a refusal), so the
+ * worker refuses the job rather than committing a digest.
+ *
+ * @example
+ * ```ts
+ * import { JobRunFailedError, toExecutionResult } from "sandrun/client/worker/daemon/runner.ts";
+ * try {
+ *   toExecutionResult(jobId, sandboxResult);
+ * } catch (error) {
+ *   if (error instanceof JobRunFailedError) logger.warn({ jobId }, error.message);
+ * }
+ * ```
+ */
 export class JobRunFailedError extends SandrunError {
   override name = "JobRunFailedError";
   constructor(jobId: bigint, outcome: string, cause?: unknown) {
@@ -24,14 +37,29 @@ export class JobRunFailedError extends SandrunError {
   }
 }
 
-/** The digest every honest node reports for a run that overran `limit`. */
+/**
+ * The digest every honest node reports for a run that overran `limit`, so they agree the job is
+ * over its limits instead of all becoming no-shows.
+ *
+ * @example
+ * ```ts
+ * import { limitDigest } from "sandrun/client/worker/daemon/runner.ts";
+ * const digest = limitDigest("timeout"); // keccak256("sandrun:limit-exceeded:timeout")
+ * ```
+ */
 export function limitDigest(limit: string): Hex {
   return keccak256(toBytes(`sandrun:limit-exceeded:${limit}`));
 }
 
 /**
- * Loads the spec of `offer` and checks its hash.
+ * Loads the spec of `offer` (inline calldata, else fetched from its `specURI`, at most
+ * `maxBytes`) and checks its hash.
  * @throws {SpecHashMismatchError} when the bytes are not what the requester committed to.
+ * @example
+ * ```ts
+ * import { loadOfferSpec } from "sandrun/client/worker/daemon/runner.ts";
+ * const spec = await loadOfferSpec(offer);
+ * ```
  */
 export async function loadOfferSpec(offer: OfferDetails, maxBytes = 1 << 20): Promise<JobSpec> {
   if (offer.inlineSpec !== "0x" && offer.inlineSpec.length > 2) {
@@ -79,6 +107,12 @@ export class SandboxRunner implements JobRunner {
  * the digest of a fixed limit marker for one that overran a limit.
  *
  * @throws {JobRunFailedError} for a crash or a refusal (nothing the protocol can use).
+ * @example
+ * ```ts
+ * import { toExecutionResult } from "sandrun/client/worker/daemon/runner.ts";
+ * import { runInSandbox } from "sandrun/client/worker/sandbox/index.ts";
+ * const { digest, usage } = toExecutionResult(7n, await runInSandbox(spec));
+ * ```
  */
 export function toExecutionResult(jobId: bigint, r: SandboxResult): ExecutionResult {
   const usage = {

@@ -108,7 +108,15 @@ export async function findNodeFor(
   throw new UnknownIdError("node for key", address);
 }
 
-/** The runtimes this machine can run (`process` needs bubblewrap). */
+/**
+ * The runtimes this machine can run (`process` needs bubblewrap at /usr/bin/bwrap).
+ *
+ * @example
+ * ```ts
+ * import { localRuntimes } from "sandrun/client/worker/daemon/start.ts";
+ * localRuntimes(); // ["wasm", "js", "process"] where bwrap is installed
+ * ```
+ */
 export function localRuntimes(): string[] {
   return ["wasm", "js", ...(existsSync("/usr/bin/bwrap") ? ["process"] : [])];
 }

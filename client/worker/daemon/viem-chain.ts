@@ -32,7 +32,15 @@ const WATCHED = [
   getAbiItem({ abi: jobMarketAbi, name: "DisputeRaised" }),
 ] as const;
 
-/** Unpacks `JobRequest.resources`: gpuCount (bits 0-7) | memoryMB (8-39) | timeoutSeconds (40-63). */
+/**
+ * Unpacks `JobRequest.resources`: gpuCount (bits 0-7) | memoryMB (8-39) | timeoutSeconds (40-63).
+ *
+ * @example
+ * ```ts
+ * import { unpackResources } from "sandrun/client/worker/daemon/viem-chain.ts";
+ * unpackResources((60n << 40n) | (512n << 8n) | 1n); // { gpuCount: 1, memoryMB: 512, timeoutSeconds: 60 }
+ * ```
+ */
 export function unpackResources(resources: bigint): {
   gpuCount: number;
   memoryMB: number;
