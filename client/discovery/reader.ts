@@ -27,7 +27,17 @@ import type {
   StorageType,
 } from "./types.ts";
 
-/** Nodes per `getNodes` call. Large pages mean few calls; each page must fit the node's eth_call gas cap. */
+/**
+ * Nodes per `getNodes` call in {@link readRegistry}. Large pages mean few calls; each page
+ * must fit the node's eth_call gas cap.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PAGE_SIZE, readRegistry } from "sandrun/client/discovery/reader.ts";
+ * // Halve the page for an RPC whose eth_call gas cap is lower than usual.
+ * await readRegistry(publicClient, { registry, pageSize: DEFAULT_PAGE_SIZE / 2 });
+ * ```
+ */
 export const DEFAULT_PAGE_SIZE = 2_000;
 
 const INTERCONNECTS: readonly Interconnect[] = ["none", "nvlink", "infiniband"];
@@ -96,7 +106,16 @@ export type RegistryNode = NodeRecord & {
   readonly counters: { completed: number; failed: number; slashed: number; disputesLost: number };
 };
 
-/** Decodes a `bytes16` ASCII field (left-aligned, zero-padded) into a string. */
+/**
+ * Decodes a `bytes16` ASCII field (left-aligned, zero-padded), such as a GPU model or
+ * region, into a string.
+ *
+ * @example
+ * ```ts
+ * import { decodeBytes16 } from "sandrun/client/discovery/reader.ts";
+ * decodeBytes16(stringToHex("us-east-1", { size: 16 })); // "us-east-1"
+ * ```
+ */
 export function decodeBytes16(value: Hex): string {
   return hexToString(value, { size: 16 }).replace(/\0+$/u, "");
 }
@@ -305,6 +324,12 @@ export async function readNodes(
  * Nodes per `getNodeStates` call: 4 words and about 9,100 gas each (scripts/bench/gas-registry.ts),
  * so a page of 1,650 takes ~15.1M gas, under the 2^24 that nodes cap an eth_call at since Osaka
  * (EIP-7825), with room for nodes bonding different tokens.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PACKED_PAGE_SIZE, readRegistryPacked } from "sandrun/client/discovery/reader.ts";
+ * await readRegistryPacked(publicClient, { registry, pageSize: DEFAULT_PACKED_PAGE_SIZE / 2 });
+ * ```
  */
 export const DEFAULT_PACKED_PAGE_SIZE = 1_650;
 

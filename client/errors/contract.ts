@@ -10,7 +10,16 @@ import { BaseError as ViemBaseError, ContractFunctionRevertedError, decodeErrorR
 import type { Abi, Hex } from "viem";
 import { SandrunError } from "./base.ts";
 
-/** The contract-name prefixes of the custom errors the Sandrun contracts declare. */
+/**
+ * The contract-name prefixes of the custom errors the Sandrun contracts declare
+ * (`<Contract><Problem>`), used to tell which contract a decoded error came from.
+ *
+ * @example
+ * ```ts
+ * import { CONTRACT_PREFIXES } from "sandrun/client/errors/contract.ts";
+ * CONTRACT_PREFIXES.find((p) => "JobMarketSlotTaken".startsWith(p)); // "JobMarket"
+ * ```
+ */
 export const CONTRACT_PREFIXES = [
   "NodeRegistry",
   "PoolRegistry",

@@ -36,10 +36,28 @@ import {
   type Runtime,
 } from "./spec.ts";
 
-/** Largest spec sent inline in calldata; larger ones must be given a URI (`specUri`). */
+/**
+ * Largest spec sent inline in calldata (24 KiB), which keeps a post's calldata cost
+ * bounded; larger specs must be published and given as a URI (`specUri`).
+ *
+ * @example
+ * ```ts
+ * import { INLINE_SPEC_LIMIT } from "sandrun/client/job/JobBuilder.ts";
+ * const inline = encodeJobSpec(spec).length <= INLINE_SPEC_LIMIT; // else publish it and call .specUri(uri)
+ * ```
+ */
 export const INLINE_SPEC_LIMIT = 24 * 1024;
 
-/** Default limits of a job that names none. */
+/**
+ * Default limits of a job that names none: 60 s of run time, 256 MB of memory and 1 MiB
+ * of output.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS } from "sandrun/client/job/JobBuilder.ts";
+ * const job = sandrun.job().code(code).timeout(2 * DEFAULT_LIMITS.timeoutMs); // 120 s instead of 60 s
+ * ```
+ */
 export const DEFAULT_LIMITS = Object.freeze({
   timeoutMs: 60_000,
   memoryMb: 256,

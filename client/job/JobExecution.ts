@@ -64,7 +64,20 @@ export type JobResult = {
   readonly record: Readonly<Record<string, unknown>> | undefined;
 };
 
-/** A job that ended without an output to download, or did not end in time. */
+/**
+ * A job that ended without an output to download (cancelled, expired or no consensus), or
+ * did not end in time; carries the job id and the phase it was in.
+ *
+ * @example
+ * ```ts
+ * import { JobNotCompletedError } from "sandrun/client/job/JobExecution.ts";
+ * try {
+ *   await execution.wait({ timeoutMs: 60_000 });
+ * } catch (e) {
+ *   if (e instanceof JobNotCompletedError) console.log(e.jobId, e.phase); // e.g. "7" "running"
+ * }
+ * ```
+ */
 export class JobNotCompletedError extends SandrunError {
   override name = "JobNotCompletedError";
   readonly jobId: string;

@@ -40,7 +40,16 @@ export function verifyOutput(bytes: Uint8Array, digest: Hex): Hex {
   return actual;
 }
 
-/** A `data:` URI holding the bytes (base64). */
+/**
+ * A `data:` URI holding the bytes (base64), the form a small output is published in so
+ * its result URI needs no server.
+ *
+ * @example
+ * ```ts
+ * import { outputToDataUri } from "sandrun/client/job/output.ts";
+ * outputToDataUri(new TextEncoder().encode("hi")); // "data:application/octet-stream;base64,aGk="
+ * ```
+ */
 export function outputToDataUri(bytes: Uint8Array): string {
   return `data:application/octet-stream;base64,${bytesToBase64(bytes)}`;
 }

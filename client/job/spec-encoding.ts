@@ -23,7 +23,17 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** True when `text` is standard, padded base64 (what {@link bytesToBase64} produces). */
+/**
+ * True when `text` is standard, padded base64 (what {@link bytesToBase64} produces), the
+ * only form a spec's base64 fields accept.
+ *
+ * @example
+ * ```ts
+ * import { isBase64 } from "sandrun/client/job/spec-encoding.ts";
+ * isBase64("aGk="); // true
+ * isBase64("aGk"); // false (unpadded)
+ * ```
+ */
 export function isBase64(text: string): boolean {
   return BASE64_RE.test(text);
 }

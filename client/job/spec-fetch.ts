@@ -25,9 +25,25 @@ export type LoadUriOptions = {
   fetch?: typeof globalThis.fetch;
 };
 
-/** Default size limit of a spec or fetched output: 1 MiB. */
+/**
+ * Default size limit of a spec or fetched output in {@link loadUri}: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_BYTES, loadUri } from "sandrun/client/job/spec-fetch.ts";
+ * const bytes = await loadUri(uri, { maxBytes: 4 * DEFAULT_MAX_BYTES });
+ * ```
+ */
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
-/** Default network timeout: 10 s. */
+/**
+ * Default network timeout of {@link loadUri}'s http(s) fetches: 10 s.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT_MS, loadUri } from "sandrun/client/job/spec-fetch.ts";
+ * const bytes = await loadUri(uri, { timeoutMs: 3 * DEFAULT_TIMEOUT_MS });
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**

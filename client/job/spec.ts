@@ -15,16 +15,41 @@ import { SpecHashMismatchError, SpecInvalidError, type SpecIssue } from "./spec-
 import { base64ToBytes, bytesToBase64, canonicalJson, isBase64 } from "./spec-encoding.ts";
 import { loadUri, type LoadUriOptions } from "./spec-fetch.ts";
 
-/** The sandboxed runtimes a job can ask for. */
+/**
+ * The sandboxed runtimes a job can ask for, as a spec's `runtime` names them.
+ *
+ * @example
+ * ```ts
+ * import { RUNTIMES } from "sandrun/client/job/spec.ts";
+ * RUNTIMES.includes("wasm"); // true
+ * ```
+ */
 export const RUNTIMES = ["wasm", "js", "process"] as const;
 /** A sandbox runtime name. */
 export type Runtime = (typeof RUNTIMES)[number];
-/** Interpreters of the `process` runtime. */
+/**
+ * Interpreters of the `process` runtime, as a spec's `interpreter` names them.
+ *
+ * @example
+ * ```ts
+ * import { INTERPRETERS } from "sandrun/client/job/spec.ts";
+ * const ok = (INTERPRETERS as readonly string[]).includes(userChoice);
+ * ```
+ */
 export const INTERPRETERS = ["python3", "bash", "node"] as const;
 /** An interpreter of the `process` runtime. */
 export type Interpreter = (typeof INTERPRETERS)[number];
 
-/** Upper bounds a spec may ask for (a worker may enforce lower ones). */
+/**
+ * Upper bounds a spec may ask for (a worker may enforce lower ones); {@link parseJobSpec}
+ * refuses a spec above any of them.
+ *
+ * @example
+ * ```ts
+ * import { SPEC_BOUNDS } from "sandrun/client/job/spec.ts";
+ * const timeoutMs = Math.min(requested, SPEC_BOUNDS.timeoutMs); // at most 24 h
+ * ```
+ */
 export const SPEC_BOUNDS = {
   timeoutMs: 24 * 3600 * 1000,
   memoryMb: 64 * 1024,
@@ -167,6 +192,11 @@ export function specHash(spec: JobSpec): Hex {
  * two encodings of one spec can never carry different hashes).
  *
  * @throws {SpecInvalidError}
+ * @example
+ * ```ts
+ * import { decodeJobSpec, encodeJobSpec } from "sandrun/client/job/spec.ts";
+ * const spec = decodeJobSpec(encodeJobSpec(original)); // round-trips; non-canonical bytes throw
+ * ```
  */
 export function decodeJobSpec(bytes: Uint8Array): JobSpec {
   let parsed: unknown;
@@ -195,7 +225,16 @@ export function specToUri(spec: JobSpec): string {
   return `data:application/json;base64,${bytesToBase64(encodeJobSpec(spec))}`;
 }
 
-/** The program's stdin bytes as the spec describes them. */
+/**
+ * The program's stdin bytes as the spec describes them: `input` decoded from its
+ * `inputEncoding` (UTF-8 by default), or no bytes when it has none.
+ *
+ * @example
+ * ```ts
+ * import { specInputBytes } from "sandrun/client/job/spec.ts";
+ * specInputBytes({ ...spec, input: "aGk=", inputEncoding: "base64" }); // Uint8Array [104, 105]
+ * ```
+ */
 export function specInputBytes(spec: JobSpec): Uint8Array {
   if (spec.input === undefined) return new Uint8Array(0);
   return spec.inputEncoding === "base64" ? base64ToBytes(spec.input) : toBytes(spec.input);

@@ -7,12 +7,30 @@ import type { Address, Hex } from "viem";
 import { strategyFromEnum, type ConsensusStrategy } from "../../proofs/consensus.ts";
 import { VERIFICATION_LEVELS, type VerificationLevel } from "../pools/policy.ts";
 
-/** A job's lifecycle status (the contract's `JobStatus`). */
+/**
+ * A job's lifecycle statuses, indexed by the contract's `JobStatus` enum value, so a raw
+ * status read from the chain maps to a name.
+ *
+ * @example
+ * ```ts
+ * import { JOB_STATUSES } from "sandrun/client/actions/market/jobTypes.ts";
+ * JOB_STATUSES[1]; // "open"
+ * ```
+ */
 export const JOB_STATUSES = ["none", "open", "settled", "cancelled"] as const;
 /** A job's lifecycle status. */
 export type JobStatusName = (typeof JOB_STATUSES)[number];
 
-/** The runtimes, in the contract's code order. */
+/**
+ * The runtimes, in the contract's code order: a runtime's index here is the `runtime`
+ * byte a `JobRequest` carries.
+ *
+ * @example
+ * ```ts
+ * import { RUNTIME_NAMES } from "sandrun/client/actions/market/jobTypes.ts";
+ * RUNTIME_NAMES.indexOf("js"); // 1
+ * ```
+ */
 export const RUNTIME_NAMES = ["wasm", "js", "process"] as const;
 
 /** The on-chain `JobRequest`, with client-friendly optional fields. */
@@ -73,7 +91,21 @@ export type SettlementRecord = {
   readonly amounts: readonly bigint[];
 };
 
-/** Encodes a request as the contract's `JobRequest` struct. */
+/**
+ * Encodes a request as the contract's `JobRequest` struct: runtime and consensus names
+ * become their enum codes (255 and redundancy 0 mean "the pool's default") and absent
+ * optional fields become empty values.
+ *
+ * @example
+ * ```ts
+ * import { encodeJobRequest } from "sandrun/client/actions/market/jobTypes.ts";
+ * const struct = encodeJobRequest({
+ *   poolId: 1n, specHash, runtime: "js", resources: 0n, token: zeroAddress,
+ *   pricePerNode: parseEther("0.01"), collateralPerNode: 0n, commitWindow: 600, revealWindow: 300,
+ * });
+ * struct.strategy; // 255 (the pool's strategy)
+ * ```
+ */
 export function encodeJobRequest(r: JobRequestInput) {
   return {
     poolId: r.poolId,
@@ -104,12 +136,32 @@ export function encodeJobRequest(r: JobRequestInput) {
   } as const;
 }
 
-/** The escrow a request needs: n × pricePerNode (n resolved by the caller when the pool's default applies). */
+/**
+ * The escrow a request needs: n × pricePerNode (n resolved by the caller when the pool's
+ * default applies), in the token's smallest unit.
+ *
+ * @example
+ * ```ts
+ * import { escrowOf } from "sandrun/client/actions/market/jobTypes.ts";
+ * escrowOf(parseEther("0.01"), 3); // 30000000000000000n
+ * ```
+ */
 export function escrowOf(pricePerNode: bigint, n: number): bigint {
   return pricePerNode * BigInt(n);
 }
 
-/** Decodes the contract's `JobView`. */
+/**
+ * Decodes the contract's `JobView` (as `JobMarket.job` returns it) into a {@link JobInfo}
+ * with status, consensus and verification names instead of enum codes.
+ *
+ * @example
+ * ```ts
+ * import { decodeJobView } from "sandrun/client/actions/market/jobTypes.ts";
+ * const view = await publicClient.readContract({ address: jobMarket, abi: jobMarketAbi, functionName: "job", args: [jobId] });
+ * const job = decodeJobView(jobId, view);
+ * job.status; // "open"
+ * ```
+ */
 export function decodeJobView(
   jobId: bigint,
   v: {

@@ -7,7 +7,18 @@ import { jobMarketAbi } from "../../abis/generated/JobMarket.ts";
 import { nodeRegistryAbi } from "../../abis/generated/NodeRegistry.ts";
 import { TransactionFailedError } from "../../errors/input.ts";
 
-/** ABIs a node-side market call's revert may come from (the market, or the registry it calls). */
+/**
+ * ABIs a node-side market call's revert may come from (the market, or the registry it
+ * calls), so {@link sendSimulated} can decode either into a typed error.
+ *
+ * @example
+ * ```ts
+ * import { marketErrorAbis } from "sandrun/client/actions/market/nodeTx.ts";
+ * await sendSimulated(client, "takeSlot", marketErrorAbis, (account) =>
+ *   client.publicClient.simulateContract({ address: jobMarket, abi: jobMarketAbi, functionName: "takeSlot", args: [jobId, nodeId], account }),
+ * );
+ * ```
+ */
 export const marketErrorAbis: readonly Abi[] = [jobMarketAbi, nodeRegistryAbi];
 
 /**

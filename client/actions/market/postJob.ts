@@ -19,8 +19,15 @@ export type PostJobReturnType = { readonly jobId: bigint; readonly hash: Hash; r
 export type PostJobErrorType = Error;
 
 /**
- * Approves `amount` of an ERC-20 for the market when the allowance is short (no-op for ETH).
+ * Approves `amount` of an ERC-20 for the market when the allowance is short (no-op for ETH),
+ * so posting never sends an approval it does not need.
  * @internal
+ *
+ * @example
+ * ```ts
+ * import { ensureAllowance } from "sandrun/client/actions/market/postJob.ts";
+ * await ensureAllowance({ publicClient, walletClient }, jobMarket, usdc, 30_000_000n);
+ * ```
  */
 export async function ensureAllowance(
   client: SandrunClient,
@@ -48,7 +55,16 @@ export async function ensureAllowance(
   );
 }
 
-/** The n whose escrow the caller pays: the explicit redundancy (the client always resolves it before posting). */
+/**
+ * The n whose escrow the caller pays: the explicit redundancy (the client always resolves
+ * it before posting), or a ValidationError naming `field` when it is missing.
+ *
+ * @example
+ * ```ts
+ * import { resolvedN } from "sandrun/client/actions/market/postJob.ts";
+ * const escrow = escrowOf(request.pricePerNode, resolvedN(request)); // throws if request.redundancy is undefined
+ * ```
+ */
 export function resolvedN(request: JobRequestInput, field = "request.redundancy"): number {
   if (request.redundancy === undefined) {
     throw new ValidationError("Job request", [

@@ -15,7 +15,16 @@ import {
   type ConsensusStrategy,
 } from "../../proofs/consensus.ts";
 
-/** The verification levels of DESIGN.md, in the contract's enum order. */
+/**
+ * The verification levels of DESIGN.md, in the contract's enum order, so a level's index
+ * is its on-chain `VerificationLevel` value.
+ *
+ * @example
+ * ```ts
+ * import { VERIFICATION_LEVELS } from "sandrun/client/actions/pools/policy.ts";
+ * VERIFICATION_LEVELS.indexOf("strict"); // 2
+ * ```
+ */
 export const VERIFICATION_LEVELS = ["basic", "standard", "strict", "cryptographic"] as const;
 /** What a result must carry and what a wrong or missing one costs. */
 export type VerificationLevel = (typeof VERIFICATION_LEVELS)[number];
@@ -159,7 +168,17 @@ export function encodeRequirements(r: PoolRequirementsInput = {}): PoolRequireme
   };
 }
 
-/** Decodes on-chain requirements. */
+/**
+ * Decodes on-chain requirements (the inverse of {@link encodeRequirements}): `bytes16`
+ * codes back to strings with their zero padding stripped, every field present.
+ *
+ * @example
+ * ```ts
+ * import { decodeRequirements, encodeRequirements } from "sandrun/client/actions/pools/policy.ts";
+ * decodeRequirements(encodeRequirements({ gpuModel: "A100", minGpuCount: 4 }));
+ * // { gpuModel: "a100", region: "", minGpuCount: 4, minMemoryGb: 0, minBandwidthMbps: 0 }
+ * ```
+ */
 export function decodeRequirements(r: PoolRequirementsStruct): Required<PoolRequirementsInput> {
   const text = (h: Hex) => hexToString(h, { size: 16 }).replace(/\0+$/u, "");
   return {

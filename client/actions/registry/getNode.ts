@@ -13,7 +13,17 @@ type GetNodeOutput = Extract<
 /** The registry's `NodeView` struct, typed from the generated ABI. */
 export type NodeView = AbiParameterToPrimitiveType<GetNodeOutput>;
 
-/** The registry's `NodeStatus` enumeration, by ABI value. */
+/**
+ * The registry's `NodeStatus` enumeration, by ABI value, so a {@link NodeView}'s numeric
+ * `status` reads as a name.
+ *
+ * @example
+ * ```ts
+ * import { getNode, NODE_STATUSES } from "sandrun/client/actions/registry/getNode.ts";
+ * const view = await getNode({ publicClient }, { registry, nodeId: 1n });
+ * NODE_STATUSES[view.status]; // "active"
+ * ```
+ */
 export const NODE_STATUSES = ["none", "active", "paused", "deregistered"] as const;
 
 /** Parameters of {@link getNode}. */
