@@ -9,7 +9,16 @@
  * @module
  */
 
-/** One million: discounts are parts per million (100_000 = 10 %). */
+/**
+ * One million: discounts are integer parts per million (100_000 = 10 %), so prices stay exact
+ * bigint arithmetic.
+ *
+ * @example
+ * ```ts
+ * import { PPM } from "sandrun/client/worker/decide.ts";
+ * const discounted = (1_000n * (PPM - 100_000n)) / PPM; // 900n: 10 % off
+ * ```
+ */
 export const PPM = 1_000_000n;
 
 /** A discount tier: the discount applies once `threshold` is reached. */

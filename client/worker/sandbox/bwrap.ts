@@ -10,7 +10,15 @@ import { execFile } from "node:child_process";
 import { accessSync, constants as fsConstants } from "node:fs";
 import { BubblewrapMissingError } from "./errors.ts";
 
-/** Where bwrap is looked for when no path is given. */
+/**
+ * Where bwrap is looked for, in order, when no path is given.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BWRAP_PATHS } from "sandrun/client/worker/sandbox/bwrap.ts";
+ * console.log(`install bubblewrap at one of ${DEFAULT_BWRAP_PATHS.join(", ")}`);
+ * ```
+ */
 export const DEFAULT_BWRAP_PATHS = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"];
 
 const probes = new Map<string, Promise<string>>();
@@ -85,7 +93,18 @@ export type BwrapOptions = {
   env: Record<string, string>;
 };
 
-/** The bwrap arguments before the command; see the module comment for what they mean. */
+/**
+ * Builds the bwrap arguments that go before the command: namespaces, the minimal read-only
+ * filesystem, size-limited /tmp and /work, the runtime's binds and the job's environment (see the
+ * module comment for what they mean).
+ *
+ * @example
+ * ```ts
+ * import { assertBubblewrap, baseArgs } from "sandrun/client/worker/sandbox/bwrap.ts";
+ * const bwrap = await assertBubblewrap();
+ * const args = [...baseArgs({ scratchBytes: 64 * 1024 * 1024, binds: [{ source: hostFile, target: "/work/main" }], env: {} }), "bash", "/work/main"];
+ * ```
+ */
 export function baseArgs(o: BwrapOptions): string[] {
   const args = [
     "--unshare-pid",
@@ -149,7 +168,16 @@ export function baseArgs(o: BwrapOptions): string[] {
   return args;
 }
 
-/** First uid handed to sandboxed jobs; each job gets its own (see {@link dropPrivileges}). */
+/**
+ * First uid handed to sandboxed jobs; each job gets its own (see {@link dropPrivileges}), from a
+ * range unused on the host.
+ *
+ * @example
+ * ```ts
+ * import { JOB_UID_BASE } from "sandrun/client/worker/sandbox/bwrap.ts";
+ * const isJobUid = (uid: number) => uid >= JOB_UID_BASE;
+ * ```
+ */
 export const JOB_UID_BASE = 200_000;
 const JOB_UID_COUNT = 60_000;
 let nextUid = 0;
@@ -158,6 +186,12 @@ let nextUid = 0;
  * setpriv arguments that drop to a uid/gid of the job's own (unused on the host, so
  * RLIMIT_NPROC, which counts per uid, is per job and one job's fork bomb cannot starve
  * another), with no capabilities, no supplementary groups and no way to regain privileges.
+ *
+ * @example
+ * ```ts
+ * import { dropPrivileges } from "sandrun/client/worker/sandbox/bwrap.ts";
+ * const command = [...dropPrivileges(), "bash", "/work/main"]; // ["setpriv", "--reuid=200000", …]
+ * ```
  */
 export function dropPrivileges(): string[] {
   const id = JOB_UID_BASE + (nextUid++ % JOB_UID_COUNT);

@@ -15,6 +15,13 @@ import { parseStatLine, msPerTick, TreeWatcher } from "./proc.ts";
  * Shell snippet run as `sh -c WRAPPER sh prog args…`: runs the job with fd 3 closed (so it
  * cannot forge the report), then writes its own /proc stat line (whose cutime/cstime now
  * hold the job's CPU) to fd 3, and exits with the job's status.
+ *
+ * @example
+ * ```ts
+ * import { USAGE_WRAPPER } from "sandrun/client/worker/sandbox/child.ts";
+ * // superviseChild({ command: "sh", args, usageReport: true, … }) then reads the job's CPU from fd 3
+ * const args = ["-c", USAGE_WRAPPER, "sh", "bash", "/work/main"];
+ * ```
  */
 export const USAGE_WRAPPER = '"$@" 3>&-; rc=$?; read -r s < /proc/$$/stat; printf "%s\\n" "$s" >&3; exit $rc';
 
@@ -56,7 +63,26 @@ export type SuperviseResult = {
 };
 
 /**
- * Spawns and supervises; resolves once the child and all its pipes are gone. Never rejects.
+ * Spawns and supervises one child; resolves once the child and all its pipes are gone. Never
+ * rejects: a spawn failure comes back as `spawnError`.
+ *
+ * @example
+ * ```ts
+ * import { superviseChild } from "sandrun/client/worker/sandbox/child.ts";
+ * const raw = await superviseChild({
+ *   command: "bash",
+ *   args: ["-c", "echo hi"],
+ *   env: {},
+ *   stdin: new Uint8Array(0),
+ *   timeoutMs: 5_000,
+ *   memoryKb: 128 * 1024,
+ *   maxOutputBytes: 1024,
+ *   stderrMaxBytes: 4096,
+ *   sampleMs: 20,
+ *   usageReport: false,
+ * });
+ * if (raw.killedFor === null) console.log(new TextDecoder().decode(raw.stdout)); // "hi\n"
+ * ```
  */
 export function superviseChild(p: SuperviseParameters): Promise<SuperviseResult> {
   return new Promise((resolve) => {

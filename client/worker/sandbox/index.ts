@@ -31,6 +31,13 @@ export { runJs, runProcess, runWasm };
  * @param spec a job spec (validated here again: the sandbox trusts nothing).
  * @param options scratch location, stderr/scratch caps, abort signal, …
  * @returns stdout, its keccak256 digest, stderr, exit code, outcome, violations, usage.
+ * @example
+ * ```ts
+ * import { runInSandbox } from "sandrun/client/worker/sandbox/index.ts";
+ * const spec = { version: 1, runtime: "js", code: "console.log(6 * 7);", limits: { timeoutMs: 5_000, memoryMb: 128, maxOutputBytes: 1024 } } as const;
+ * const result = await runInSandbox(spec, { scratchRoot: "/tmp" });
+ * if (result.outcome === "ok") console.log(result.outputDigest);
+ * ```
  */
 export async function runInSandbox(spec: JobSpec, options: SandboxOptions = {}): Promise<SandboxResult> {
   let valid: JobSpec;

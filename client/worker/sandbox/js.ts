@@ -26,7 +26,17 @@ import { interpretChild, refusedResult } from "./result.ts";
 import { makeJobDir, removeJobDir } from "./scratch.ts";
 import { SANDBOX_DEFAULTS, type SandboxOptions, type SandboxResult } from "./types.ts";
 
-/** Environment names a `js` job may not set: they would reconfigure Node or the loader. */
+/**
+ * Environment names a `js` job may not set: they would reconfigure Node or the loader (a job
+ * setting one is refused before it runs).
+ *
+ * @example
+ * ```ts
+ * import { FORBIDDEN_JS_ENV } from "sandrun/client/worker/sandbox/js.ts";
+ * FORBIDDEN_JS_ENV.test("NODE_OPTIONS"); // true
+ * FORBIDDEN_JS_ENV.test("INPUT_SIZE"); // false
+ * ```
+ */
 export const FORBIDDEN_JS_ENV = /^(NODE_|UV_|LD_|OPENSSL_|SSL_|V8_)/;
 
 let unshareProbe: Promise<boolean> | undefined;

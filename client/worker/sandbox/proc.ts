@@ -36,7 +36,15 @@ function constants(): { pageKb: number; ticksPerSecond: number } {
   return { pageKb, ticksPerSecond };
 }
 
-/** Milliseconds per clock tick of /proc CPU counters (10 ms at the usual 100 Hz). */
+/**
+ * Milliseconds per clock tick of /proc CPU counters (10 ms at the usual 100 Hz).
+ *
+ * @example
+ * ```ts
+ * import { msPerTick, parseStatLine } from "sandrun/client/worker/sandbox/proc.ts";
+ * const cpuMs = (parseStatLine(line)?.cpuTicks ?? 0) * msPerTick();
+ * ```
+ */
 export function msPerTick(): number {
   return 1000 / constants().ticksPerSecond;
 }
@@ -44,6 +52,13 @@ export function msPerTick(): number {
 /**
  * Parses one /proc/<pid>/stat line (as the kernel prints it, or as `cat` copies it).
  * The command name may contain spaces and parentheses, so fields are read after the last ')'.
+ *
+ * @example
+ * ```ts
+ * import { parseStatLine } from "sandrun/client/worker/sandbox/proc.ts";
+ * import { readFileSync } from "node:fs";
+ * const self = parseStatLine(readFileSync("/proc/self/stat", "utf8")); // { pid, ppid, cpuTicks, rssKb }
+ * ```
  */
 export function parseStatLine(line: string): ProcStat | undefined {
   const open = line.indexOf("(");
@@ -59,7 +74,15 @@ export function parseStatLine(line: string): ProcStat | undefined {
   return { pid, ppid: n(4), cpuTicks, rssKb: Math.max(0, rssKb) };
 }
 
-/** Every process visible in /proc (processes vanishing mid-scan are skipped). */
+/**
+ * Reads every process visible in /proc, keyed by pid (processes vanishing mid-scan are skipped).
+ *
+ * @example
+ * ```ts
+ * import { scanProcesses } from "sandrun/client/worker/sandbox/proc.ts";
+ * const me = scanProcesses().get(process.pid);
+ * ```
+ */
 export function scanProcesses(): Map<number, ProcStat> {
   const out = new Map<number, ProcStat>();
   let names: string[];
@@ -81,7 +104,15 @@ export function scanProcesses(): Map<number, ProcStat> {
   return out;
 }
 
-/** The pids of `root` and all its descendants in a scan. */
+/**
+ * The stats of `root` and all its descendants in a scan (found through their `ppid` links).
+ *
+ * @example
+ * ```ts
+ * import { scanProcesses, treeOf } from "sandrun/client/worker/sandbox/proc.ts";
+ * const rssKb = treeOf(child.pid, scanProcesses()).reduce((sum, p) => sum + p.rssKb, 0);
+ * ```
+ */
 export function treeOf(root: number, all: Map<number, ProcStat>): ProcStat[] {
   const children = new Map<number, number[]>();
   for (const stat of all.values()) {
@@ -116,6 +147,13 @@ function readStat(pid: number): ProcStat | undefined {
  * Watches the tree under `root`. A full /proc scan (about 40 µs per process on the machine)
  * runs at most every `rescanMs` to discover new descendants; between scans only the known
  * members are re-read, so a 20 ms watchdog costs well under 1 % of a core.
+ *
+ * @example
+ * ```ts
+ * import { TreeWatcher } from "sandrun/client/worker/sandbox/proc.ts";
+ * const watcher = new TreeWatcher(child.pid, 200);
+ * const { processes, rssKb, cpuMs } = watcher.sample();
+ * ```
  */
 export class TreeWatcher {
   readonly root: number;

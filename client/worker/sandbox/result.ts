@@ -18,7 +18,16 @@ const OOM_PATTERNS = [
   /RangeError: Array buffer allocation failed/,
 ];
 
-/** An empty result for a job refused before it ran. */
+/**
+ * An empty result (outcome `refused`) for a job refused before it ran, carrying the reason.
+ *
+ * @example
+ * ```ts
+ * import { SandboxRefusedError } from "sandrun/client/worker/sandbox/errors.ts";
+ * import { refusedResult } from "sandrun/client/worker/sandbox/result.ts";
+ * return refusedResult("js", new SandboxRefusedError("environment names not allowed: NODE_OPTIONS"));
+ * ```
+ */
 export function refusedResult(
   runtime: SandboxResult["runtime"],
   error: SandrunError,
@@ -50,7 +59,16 @@ export type InterpretContext = {
   setupError?: SandrunError;
 };
 
-/** Maps kill reasons, exit status and stderr to an outcome and violations. */
+/**
+ * Maps a supervised child's kill reason, exit status and stderr to a sandbox outcome and
+ * violations.
+ *
+ * @example
+ * ```ts
+ * import { interpretChild } from "sandrun/client/worker/sandbox/result.ts";
+ * const result = interpretChild(await superviseChild(params), { runtime: "process", limits: spec.limits, isolation: ["bubblewrap: pid, net, ipc namespaces"] });
+ * ```
+ */
 export function interpretChild(raw: SuperviseResult, ctx: InterpretContext): SandboxResult {
   const violations = [...(ctx.violations ?? [])];
   let outcome: SandboxOutcome = "ok";

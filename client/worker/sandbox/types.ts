@@ -67,7 +67,16 @@ export type SandboxOptions = {
   signal?: AbortSignal;
 };
 
-/** Defaults of {@link SandboxOptions}. */
+/**
+ * Defaults of {@link SandboxOptions}: 64 KiB of stderr, 64 MiB of scratch, 64 processes, a 20 ms
+ * watchdog.
+ *
+ * @example
+ * ```ts
+ * import { SANDBOX_DEFAULTS } from "sandrun/client/worker/sandbox/types.ts";
+ * const sampleMs = options.sampleMs ?? SANDBOX_DEFAULTS.sampleMs;
+ * ```
+ */
 export const SANDBOX_DEFAULTS = {
   stderrMaxBytes: 64 * 1024,
   scratchMaxBytes: 64 * 1024 * 1024,

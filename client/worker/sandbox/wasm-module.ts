@@ -6,13 +6,33 @@
  * @module
  */
 
-/** Bytes in one WebAssembly page. */
+/**
+ * Bytes in one WebAssembly page (64 KiB).
+ *
+ * @example
+ * ```ts
+ * import { WASM_PAGE } from "sandrun/client/worker/sandbox/wasm-module.ts";
+ * const maxPages = Math.floor((128 * 1024 * 1024) / WASM_PAGE); // 2048 pages for 128 MiB
+ * ```
+ */
 export const WASM_PAGE = 65536;
 
 /** The module, ready to run, and what was checked. */
 export type PreparedModule = { bytes: Uint8Array; maxPages: number; initialPages: number };
 
-/** Thrown for modules the sandbox will not run; `message` is the one-line reason. */
+/**
+ * Thrown for modules the sandbox will not run; `message` is the one-line reason.
+ *
+ * @example
+ * ```ts
+ * import { prepareModule, WasmModuleRejected } from "sandrun/client/worker/sandbox/wasm-module.ts";
+ * try {
+ *   prepareModule(bytes, 128);
+ * } catch (error) {
+ *   if (error instanceof WasmModuleRejected) console.error(`refused: ${error.message}`);
+ * }
+ * ```
+ */
 export class WasmModuleRejected extends Error {
   override name = "WasmModuleRejected";
 }
@@ -60,7 +80,16 @@ function leb(value: number): number[] {
   return out;
 }
 
-/** Import modules a job may use. */
+/**
+ * Import modules a job may use: WASI preview1 only, so a module reaches nothing but the
+ * sandbox's own WASI implementation.
+ *
+ * @example
+ * ```ts
+ * import { ALLOWED_IMPORT_MODULES } from "sandrun/client/worker/sandbox/wasm-module.ts";
+ * ALLOWED_IMPORT_MODULES.includes("env"); // false: a module importing env.* is rejected
+ * ```
+ */
 export const ALLOWED_IMPORT_MODULES = ["wasi_snapshot_preview1"];
 
 function checkImports(r: Reader): void {
@@ -84,6 +113,12 @@ function checkImports(r: Reader): void {
  *
  * @throws {WasmModuleRejected} invalid module, foreign imports, imported/shared/64-bit or
  *   multiple memories, an initial size above the limit, or no memory at all.
+ * @example
+ * ```ts
+ * import { base64ToBytes } from "sandrun/client/job/spec-encoding.ts";
+ * import { prepareModule } from "sandrun/client/worker/sandbox/wasm-module.ts";
+ * const { bytes, maxPages } = prepareModule(base64ToBytes(spec.code), spec.limits.memoryMb);
+ * ```
  */
 export function prepareModule(bytes: Uint8Array, memoryMb: number): PreparedModule {
   // Validation decodes without compiling (linear time); the import section is read by hand so

@@ -54,7 +54,18 @@ const ERRNO = { SUCCESS: 0, ACCES: 2, FAULT: 21, NOSPC: 51, NOTSUP: 58, PERM: 63
 const EPOCH_NS = 1_704_067_200_000_000_000n;
 const OUTPUT_LIMIT = "sandrun: stdout limit reached";
 
-/** On-CPU time of this thread in ns (Linux schedstat), null where unavailable. */
+/**
+ * On-CPU time of the calling thread in ns (Linux schedstat), null where unavailable: it measures
+ * a wasm job's thread alone, not the whole worker process.
+ *
+ * @example
+ * ```ts
+ * import { threadCpuNs } from "sandrun/client/worker/sandbox/wasm-worker.ts";
+ * const before = threadCpuNs();
+ * instance.exports._start();
+ * const cpuNs = before === null ? null : (threadCpuNs() ?? before) - before;
+ * ```
+ */
 export function threadCpuNs(): number | null {
   try {
     return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]);

@@ -57,6 +57,14 @@ let keepSpare = false;
  * leaves the job's path). Off by default: a process that exits while a spare is still
  * booting can hang in Node's worker teardown, so short-lived callers should not use it.
  * Turn it off (and terminate the spare) with `setWasmWarmSpare(false)` before exiting.
+ *
+ * @example
+ * ```ts
+ * import { setWasmWarmSpare } from "sandrun/client/worker/sandbox/wasm.ts";
+ * await setWasmWarmSpare(true);
+ * // … serve jobs …
+ * await setWasmWarmSpare(false);
+ * ```
  */
 export async function setWasmWarmSpare(enabled: boolean): Promise<void> {
   keepSpare = enabled;
@@ -73,13 +81,32 @@ let warmUsers = 0;
 /**
  * Reference-counted {@link setWasmWarmSpare} for long-lived workers sharing one process (the
  * demo and tests run several): the spare is kept while at least one worker holds it.
+ *
+ * @example
+ * ```ts
+ * import { holdWasmWarmSpare, releaseWasmWarmSpare } from "sandrun/client/worker/sandbox/wasm.ts";
+ * await daemon.start();
+ * await holdWasmWarmSpare(); // on start
+ * // … and on stop:
+ * await daemon.stop();
+ * await releaseWasmWarmSpare();
+ * ```
  */
 export async function holdWasmWarmSpare(): Promise<void> {
   warmUsers += 1;
   if (warmUsers === 1) await setWasmWarmSpare(true);
 }
 
-/** Gives back a {@link holdWasmWarmSpare}; the last one terminates the spare. */
+/**
+ * Gives back a {@link holdWasmWarmSpare}; the last one terminates the spare (extra calls are
+ * ignored).
+ *
+ * @example
+ * ```ts
+ * import { releaseWasmWarmSpare } from "sandrun/client/worker/sandbox/wasm.ts";
+ * await releaseWasmWarmSpare();
+ * ```
+ */
 export async function releaseWasmWarmSpare(): Promise<void> {
   if (warmUsers === 0) return;
   warmUsers -= 1;
