@@ -59,6 +59,28 @@ describe("JobMarket recycled slot storage", () => {
     assert.equal(held3, 2n * held4);
   });
 
+  it("a directed job's slot that its node never committed cannot be revealed, even once reveals open", async () => {
+    const f = await deployMarket(await network.create(), 3);
+    const steps = nodeSteps(f);
+    const pool = await f.createPool(S.TwoOfThree, L.Strict, f.nodes);
+    const jobId = await f.post(f.request(pool, { nodes: f.nodes.map((n) => n.id) }), 3n);
+    const r = f.nodes.map(() => f.revealOf("good"));
+    await steps.commit(f.node(0), jobId, at(r, 0));
+    await steps.commit(f.node(1), jobId, at(r, 1));
+    // The commit deadline passes with node 2 silent: reveals open, but slot 2 (within the job's n
+    // directed slots) holds no commitment, so nothing can be revealed into it.
+    const { commitDeadline } = await f.market.read.job([jobId]);
+    await f.networkHelpers.time.increaseTo(BigInt(commitDeadline) + 1n);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      steps.reveal(f.node(2), jobId, 2, at(r, 2)),
+      f.market,
+      "JobMarketSlotNotCommitted",
+      [jobId, 2],
+    );
+    await steps.reveal(f.node(0), jobId, 0, at(r, 0));
+    await steps.reveal(f.node(1), jobId, 1, at(r, 1));
+  });
+
   it("two jobs open at once never share a row: one takes the spare, the other writes its own", async () => {
     const f = await deployMarket(await network.create(), 3);
     const steps = nodeSteps(f);
