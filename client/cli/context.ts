@@ -25,8 +25,16 @@ export type GlobalOptions = KeyOptions & {
 export type CliContext = Awaited<ReturnType<typeof cliContext>>;
 
 /**
- * Builds the context; `needKey: false` for read-only commands (no key is asked for).
+ * Builds a command's context (clients, deployment, key, Sandrun root with the worker attached);
+ * `needKey: false` for read-only commands (no key is asked for).
  * @throws {ValidationError} when --rpc or --deployment is missing.
+ * @example
+ * ```ts
+ * import { cliContext } from "sandrun/client/cli/context.ts";
+ * const ctx = await cliContext({ rpc: "http://127.0.0.1:8545", deployment: "./deployment.json" }, false);
+ * const node = await ctx.sandrun.node().attach("3");
+ * console.log(await node.status());
+ * ```
  */
 export async function cliContext(o: GlobalOptions, needKey = true) {
   const issues = [];

@@ -55,7 +55,19 @@ async function waitFor(ctx: CliContext, e: JobExecution, timeoutMs: number) {
   return e.result();
 }
 
-/** Adds the job commands to `program`. */
+/**
+ * Adds `job submit`, `job status <jobId>` and `job download <jobId>` to `program`.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import type { GlobalOptions } from "sandrun/client/cli/context.ts";
+ * import { jobCommands } from "sandrun/client/cli/job-commands.ts";
+ * const program = new Command("sandrun").option("--rpc <url>").option("--deployment <file>");
+ * jobCommands(program, () => program.opts<GlobalOptions>());
+ * await program.parseAsync(["job", "submit", "--pool", "1", "--code", "console.log(42)", "--wait"], { from: "user" });
+ * ```
+ */
 export function jobCommands(program: Command, globals: () => GlobalOptions): void {
   const job = program.command("job").description("submit jobs and fetch their results");
   job

@@ -12,7 +12,20 @@ import { join } from "node:path";
 import type { Hex } from "viem";
 import { SandrunError } from "../errors/base.ts";
 
-/** The key could not be had, or was offered on the command line. */
+/**
+ * The key could not be had, or was offered on the command line (where `ps` and shell history
+ * would expose it).
+ *
+ * @example
+ * ```ts
+ * import { KeyUnavailableError, resolveKey } from "sandrun/client/cli/keys.ts";
+ * try {
+ *   resolveKey({ keyFile: "./node.key" });
+ * } catch (error) {
+ *   if (error instanceof KeyUnavailableError) console.error(error.shortMessage, error.details);
+ * }
+ * ```
+ */
 export class KeyUnavailableError extends SandrunError {
   override name = "KeyUnavailableError";
 }
@@ -23,8 +36,14 @@ const KEY = /^0x[0-9a-fA-F]{64}$/;
 export type KeyOptions = { keyFile?: string | undefined; keystore?: boolean | undefined };
 
 /**
- * Refuses a key on the command line (`--private-key`, `--key`), whatever the command.
+ * Refuses a key on the command line (`--private-key`, `--key`), whatever the command, before
+ * anything is parsed.
  * @throws {KeyUnavailableError}
+ * @example
+ * ```ts
+ * import { refuseKeyArguments } from "sandrun/client/cli/keys.ts";
+ * refuseKeyArguments(process.argv.slice(2)); // throws for `sandrun withdraw --private-key 0x…`
+ * ```
  */
 export function refuseKeyArguments(argv: readonly string[]): void {
   const bad = argv.find((a) => /^--(private-?key|key)(=|$)/i.test(a));
@@ -43,6 +62,7 @@ export function refuseKeyArguments(argv: readonly string[]): void {
  * @throws {KeyUnavailableError} when none yields a 32-byte hex key.
  * @example
  * ```ts
+ * import { resolveKey } from "sandrun/client/cli/keys.ts";
  * const key = resolveKey({ keyFile: "./node.key" });
  * ```
  */

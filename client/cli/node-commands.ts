@@ -23,7 +23,19 @@ type RegisterOptions = GlobalOptions & {
   signerKeyFile?: string;
 };
 
-/** Adds `node register` and `node status` to `program`. */
+/**
+ * Adds `node register` and `node status --node-id <id>` to `program`.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import type { GlobalOptions } from "sandrun/client/cli/context.ts";
+ * import { nodeCommands } from "sandrun/client/cli/node-commands.ts";
+ * const program = new Command("sandrun").option("--rpc <url>").option("--deployment <file>");
+ * nodeCommands(program, () => program.opts<GlobalOptions>());
+ * await program.parseAsync(["node", "status", "--node-id", "3"], { from: "user" });
+ * ```
+ */
 export function nodeCommands(program: Command, globals: () => GlobalOptions): void {
   const node = program.command("node").description("register and inspect nodes");
   node

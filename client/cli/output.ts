@@ -5,7 +5,16 @@
  * @module
  */
 
-/** JSON with bigints as decimal strings and byte arrays as 0x-hex. */
+/**
+ * Serializes to indented JSON with bigints as decimal strings and byte arrays as 0x-hex (plain
+ * `JSON.stringify` throws on bigints).
+ *
+ * @example
+ * ```ts
+ * import { toJson } from "sandrun/client/cli/output.ts";
+ * toJson({ jobId: 7n, output: new Uint8Array([1, 2]) }); // '{\n  "jobId": "7",\n  "output": "0x0102"\n}'
+ * ```
+ */
 export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
@@ -19,18 +28,45 @@ export function toJson(value: unknown): string {
   );
 }
 
-/** Prints a command's result. */
+/**
+ * Prints a command's result on stdout: the `human` line, or `value` as JSON with `--json` (or
+ * when there is no human form).
+ *
+ * @example
+ * ```ts
+ * import { print } from "sandrun/client/cli/output.ts";
+ * print(ctx.json, { jobId, txHash: hash }, `job ${jobId} posted`);
+ * ```
+ */
 export function print(json: boolean, value: unknown, human?: string): void {
   process.stdout.write(`${json || human === undefined ? toJson(value) : human}\n`);
 }
 
-/** A progress line on stderr (rewritten in place on a terminal). */
+/**
+ * Writes a progress line on stderr (rewritten in place on a terminal), never on stdout where it
+ * would mix into JSON.
+ *
+ * @example
+ * ```ts
+ * import { progress, progressDone } from "sandrun/client/cli/output.ts";
+ * progress(`job ${jobId}: 2/3 reveals`);
+ * progressDone();
+ * ```
+ */
 export function progress(message: string): void {
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${message}`);
   else process.stderr.write(`${message}\n`);
 }
 
-/** Ends a progress line. */
+/**
+ * Ends a progress line (a newline on a terminal, so the next output starts on its own line).
+ *
+ * @example
+ * ```ts
+ * import { progressDone } from "sandrun/client/cli/output.ts";
+ * progressDone();
+ * ```
+ */
 export function progressDone(): void {
   if (process.stderr.isTTY) process.stderr.write("\n");
 }

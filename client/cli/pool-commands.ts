@@ -38,7 +38,20 @@ function discoveryOptions(c: Command): Command {
     .option("--max-cost-per-hour <eth>", "price ceiling per node-hour");
 }
 
-/** Adds `pool discover` and `pool create` to `program`. */
+/**
+ * Adds `pool discover` and `pool create` (from `--nodes`, or from the same discovery filters) to
+ * `program`.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import type { GlobalOptions } from "sandrun/client/cli/context.ts";
+ * import { poolCommands } from "sandrun/client/cli/pool-commands.ts";
+ * const program = new Command("sandrun").option("--rpc <url>").option("--deployment <file>");
+ * poolCommands(program, () => program.opts<GlobalOptions>());
+ * await program.parseAsync(["pool", "discover", "--min-nodes", "3", "--region", "eu-west-1"], { from: "user" });
+ * ```
+ */
 export function poolCommands(program: Command, globals: () => GlobalOptions): void {
   const pool = program.command("pool").description("find nodes and create pools");
   discoveryOptions(

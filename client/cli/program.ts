@@ -16,7 +16,16 @@ import { poolCommands } from "./pool-commands.ts";
 import { withdrawCommand } from "./withdraw-command.ts";
 import { workerCommands } from "./worker-command.ts";
 
-/** Builds the program (exported for tests that want to inspect it). */
+/**
+ * Builds the `sandrun` commander program with every command (exported for tests that want to
+ * inspect it); it throws a CommanderError instead of exiting.
+ *
+ * @example
+ * ```ts
+ * import { buildProgram } from "sandrun/client/cli/program.ts";
+ * const names = buildProgram().commands.map((c) => c.name()); // ["node", "worker", "pool", "job", "withdraw"]
+ * ```
+ */
 export function buildProgram(): Command {
   const program = new Command("sandrun")
     .description("Sandrun: a compute marketplace on Ethereum")
@@ -40,7 +49,16 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI on `argv` (process.argv form); returns the exit code. */
+/**
+ * Runs the CLI on `argv` (process.argv form) and returns the exit code: 0 success, 1 a failed
+ * command (one-line error), 2 a usage error.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "sandrun/client/cli/program.ts";
+ * process.exitCode = await runCli(["node", "sandrun", "job", "status", "7", "--json"]);
+ * ```
+ */
 export async function runCli(argv: readonly string[]): Promise<number> {
   const json = argv.includes("--json");
   try {

@@ -9,7 +9,20 @@ import { fromBaseUnits } from "../money/amount.ts";
 import { cliContext, type GlobalOptions } from "./context.ts";
 import { print } from "./output.ts";
 
-/** Adds `withdraw` to `program`. */
+/**
+ * Adds `withdraw [--token <address>]` to `program`: pulls the key's credited balance (ETH by
+ * default).
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import type { GlobalOptions } from "sandrun/client/cli/context.ts";
+ * import { withdrawCommand } from "sandrun/client/cli/withdraw-command.ts";
+ * const program = new Command("sandrun").option("--rpc <url>").option("--deployment <file>");
+ * withdrawCommand(program, () => program.opts<GlobalOptions>());
+ * await program.parseAsync(["withdraw"], { from: "user" });
+ * ```
+ */
 export function withdrawCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command("withdraw")

@@ -21,7 +21,20 @@ type WorkerOptions = GlobalOptions & {
   withdrawThreshold: string;
 };
 
-/** Adds `worker start` to `program`. */
+/**
+ * Adds `worker start` to `program`: the daemon runs in the foreground until SIGTERM/SIGINT,
+ * which drain in-flight jobs and exit 0.
+ *
+ * @example
+ * ```ts
+ * import { Command } from "commander";
+ * import type { GlobalOptions } from "sandrun/client/cli/context.ts";
+ * import { workerCommands } from "sandrun/client/cli/worker-command.ts";
+ * const program = new Command("sandrun").option("--rpc <url>").option("--deployment <file>");
+ * workerCommands(program, () => program.opts<GlobalOptions>());
+ * await program.parseAsync(["worker", "start", "--node-id", "3", "--max-jobs", "2"], { from: "user" });
+ * ```
+ */
 export function workerCommands(program: Command, globals: () => GlobalOptions): void {
   const worker = program.command("worker").description("run the worker daemon");
   worker
