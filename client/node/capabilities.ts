@@ -9,13 +9,46 @@ import type { ValidationIssue } from "../errors/input.ts";
 import { IssueList } from "./checks.ts";
 import type { NodeCapabilities } from "./types.ts";
 
-/** The registry's enumerations, in ABI order. */
+/**
+ * GPU interconnects, in the registry's ABI order: a name's index is the `gpuInterconnect`
+ * value of the `Capabilities` struct.
+ *
+ * @example
+ * ```ts
+ * import { GPU_INTERCONNECTS } from "sandrun/client/node/capabilities.ts";
+ * GPU_INTERCONNECTS.indexOf("nvlink"); // 1
+ * ```
+ */
 export const GPU_INTERCONNECTS = ["none", "nvlink", "infiniband"] as const;
-/** CPU architectures, in ABI order. */
+/**
+ * CPU architectures, in the registry's ABI order (the struct's `cpuArch` value).
+ *
+ * @example
+ * ```ts
+ * import { CPU_ARCHITECTURES } from "sandrun/client/node/capabilities.ts";
+ * CPU_ARCHITECTURES[struct.cpuArch]; // "arm64" when cpuArch is 1
+ * ```
+ */
 export const CPU_ARCHITECTURES = ["x86_64", "arm64"] as const;
-/** Memory types, in ABI order. */
+/**
+ * Memory types, in the registry's ABI order (the struct's `memoryType` value).
+ *
+ * @example
+ * ```ts
+ * import { MEMORY_TYPES } from "sandrun/client/node/capabilities.ts";
+ * MEMORY_TYPES.indexOf("hbm"); // 2
+ * ```
+ */
 export const MEMORY_TYPES = ["ddr4", "ddr5", "hbm"] as const;
-/** Storage types, in ABI order. */
+/**
+ * Storage types, in the registry's ABI order (the struct's `storageType` value).
+ *
+ * @example
+ * ```ts
+ * import { STORAGE_TYPES } from "sandrun/client/node/capabilities.ts";
+ * STORAGE_TYPES.indexOf("nvme"); // 1
+ * ```
+ */
 export const STORAGE_TYPES = ["ssd", "nvme", "hdd"] as const;
 
 /** The registry's `Capabilities` struct as viem reads and writes it. */

@@ -6,7 +6,19 @@ import { SandrunError } from "../errors/base.ts";
 import type { ValidationIssue } from "../errors/input.ts";
 import { parseSizeMB } from "./units.ts";
 
-/** Collects issues while reading fields. */
+/**
+ * Collects issues while reading fields, so a validator reads every field and reports all
+ * problems in one ValidationError instead of stopping at the first.
+ *
+ * @example
+ * ```ts
+ * import { IssueList } from "sandrun/client/node/checks.ts";
+ * const v = new IssueList();
+ * const cores = v.int(input.cores, "cpu.cores", 1, 1024);
+ * const arch = v.oneOf(input.architecture, "cpu.architecture", CPU_ARCHITECTURES, "x86_64");
+ * if (v.issues.length > 0) throw new ValidationError("Capabilities", v.issues);
+ * ```
+ */
 export class IssueList {
   readonly issues: ValidationIssue[] = [];
 

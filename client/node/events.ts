@@ -15,7 +15,15 @@
 export type NodeEvent =
   "job-claimed" | "job-started" | "job-completed" | "resource-low" | "payment-received" | "dispute-raised";
 
-/** Every NodeEvent name. */
+/**
+ * Every NodeEvent name, for code that subscribes to or checks all of them.
+ *
+ * @example
+ * ```ts
+ * import { NODE_EVENTS } from "sandrun/client/node/events.ts";
+ * for (const event of NODE_EVENTS) node.on(event, (data) => console.log(event, data));
+ * ```
+ */
 export const NODE_EVENTS: readonly NodeEvent[] = [
   "job-claimed",
   "job-started",
@@ -25,7 +33,17 @@ export const NODE_EVENTS: readonly NodeEvent[] = [
   "dispute-raised",
 ];
 
-/** Which contract event feeds each chain-sourced NodeEvent. */
+/**
+ * Which contract event feeds each chain-sourced NodeEvent; `null` marks the events the
+ * node's own worker emits (no chain log behind them).
+ *
+ * @example
+ * ```ts
+ * import { NODE_EVENT_SOURCES } from "sandrun/client/node/events.ts";
+ * NODE_EVENT_SOURCES["job-completed"]; // "JobMarket.JobSettled"
+ * NODE_EVENT_SOURCES["resource-low"]; // null
+ * ```
+ */
 export const NODE_EVENT_SOURCES: Readonly<Record<NodeEvent, string | null>> = {
   "job-claimed": "JobMarket.SlotTaken | ResultCommitted | ResultReported",
   "job-started": null,

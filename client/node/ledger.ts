@@ -29,7 +29,17 @@ export type Reservation = {
   readonly createdAt: number;
 };
 
-/** Share of a resource in use at which `resource-low` fires (90%). */
+/**
+ * Share of a resource in use at which `resource-low` fires (90%): the ledger calls `onLow`
+ * when a reservation takes a resource across it.
+ *
+ * @example
+ * ```ts
+ * import { CapacityLedger, LOW_RESOURCE_THRESHOLD } from "sandrun/client/node/ledger.ts";
+ * const ledger = new CapacityLedger(capabilities.data);
+ * ledger.onLow = (resource, share) => console.log(`${resource} at ${share} (threshold ${LOW_RESOURCE_THRESHOLD})`);
+ * ```
+ */
 export const LOW_RESOURCE_THRESHOLD = 0.9;
 
 const KEYS = ["gpus", "cpuCores", "memoryMB", "storageMB"] as const;

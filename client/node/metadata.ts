@@ -90,7 +90,20 @@ export function encodeMetadata(doc: NodeMetadata, uri?: string): EncodedMetadata
   });
 }
 
-/** The metadata document could not be fetched, parsed or did not match its on-chain hash. */
+/**
+ * The metadata document could not be fetched, parsed or did not match its on-chain hash;
+ * {@link fetchMetadata} throws it so a caller never trusts an unverified document.
+ *
+ * @example
+ * ```ts
+ * import { fetchMetadata, MetadataError } from "sandrun/client/node/metadata.ts";
+ * try {
+ *   await fetchMetadata(uri, node.metadataHash);
+ * } catch (e) {
+ *   if (e instanceof MetadataError) console.log(e.shortMessage); // "Metadata does not match its on-chain hash."
+ * }
+ * ```
+ */
 export class MetadataError extends SandrunError {
   override name = "MetadataError";
 }

@@ -30,7 +30,16 @@ export type PricesStruct = {
   token: Address;
 };
 
-/** The on-chain price items, in struct order. */
+/**
+ * The on-chain price items, in the `Prices` struct's field order, for code that walks
+ * every item of a {@link PricesStruct}.
+ *
+ * @example
+ * ```ts
+ * import { PRICE_ITEMS } from "sandrun/client/node/prices.ts";
+ * const free = PRICE_ITEMS.every((item) => struct[item] === 0n);
+ * ```
+ */
 export const PRICE_ITEMS = [
   "gpuHour",
   "cpuCoreHour",

@@ -74,7 +74,18 @@ export type PoolContext = {
   readonly pollingInterval?: number | undefined;
 };
 
-/** The message whose wallet signature derives the default requester encryption key. */
+/**
+ * The message whose wallet signature derives the default requester encryption key
+ * (keccak256 of the signature), so the same account always recovers the same key without
+ * storing one.
+ *
+ * @example
+ * ```ts
+ * import { ENCRYPTION_KEY_MESSAGE } from "sandrun/client/pool/Pool.ts";
+ * const signature = await walletClient.signMessage({ account, message: ENCRYPTION_KEY_MESSAGE });
+ * const encryptionKey = keccak256(signature); // the key a Pool derives by default
+ * ```
+ */
 export const ENCRYPTION_KEY_MESSAGE = "Sandrun requester encryption key v1";
 
 /** A pool context with its tokens loaded. */
@@ -194,7 +205,21 @@ export type PaymentDistribution = {
   readonly transactionHash: Hex;
 };
 
-/** A dispute that can be neither ruled (caller is not the arbiter) nor finalized (deadline not reached). */
+/**
+ * A dispute that can be neither ruled (caller is not the arbiter) nor finalized (deadline
+ * not reached); carries the job id and the deadline (unix seconds) after which anyone may
+ * finalize it.
+ *
+ * @example
+ * ```ts
+ * import { DisputePendingError } from "sandrun/client/pool/Pool.ts";
+ * try {
+ *   await pool.resolveDispute(jobId);
+ * } catch (e) {
+ *   if (e instanceof DisputePendingError) console.log(`retry after ${new Date(e.deadline * 1000).toISOString()}`);
+ * }
+ * ```
+ */
 export class DisputePendingError extends SandrunError {
   override name = "DisputePendingError";
   readonly jobId: string;
@@ -1085,7 +1110,18 @@ function naturalFor(strategy: ConsensusStrategy): number {
   return strategy === "fastest-wins" ? 1 : strategy === "3-of-5" ? 5 : 3;
 }
 
-/** A read-only node view from a registry record. */
+/**
+ * A read-only node view from a registry record: what `pool.nodes` returns when the root
+ * supplies no `toNode`, with the reputation as a 0..1 score.
+ *
+ * @example
+ * ```ts
+ * import { toPoolNode } from "sandrun/client/pool/Pool.ts";
+ * const { nodes } = await readRegistry(publicClient, { registry });
+ * const view = toPoolNode(nodes[0]);
+ * view.reputation.score; // e.g. 0.95 for 950000 ppm
+ * ```
+ */
 export function toPoolNode(r: RegistryNode): PoolNode {
   return Object.freeze({
     id: r.id.toString(),

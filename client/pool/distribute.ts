@@ -8,7 +8,17 @@ import { ValidationError } from "../errors.ts";
 import type { NodeRecord } from "../discovery/types.ts";
 import { jobCost, type ResourceShape } from "./cost.ts";
 
-/** The distribution strategies `Pool.distribute` accepts. */
+/**
+ * The distribution strategies `Pool.distribute` accepts (see {@link DistributionStrategy}
+ * for how each chooses).
+ *
+ * @example
+ * ```ts
+ * import { DISTRIBUTION_STRATEGIES } from "sandrun/client/pool/distribute.ts";
+ * const strategy = DISTRIBUTION_STRATEGIES.find((s) => s === flag) ?? "cheapest";
+ * const executions = await pool.distribute(job, strategy);
+ * ```
+ */
 export const DISTRIBUTION_STRATEGIES = [
   "cheapest",
   "round-robin",

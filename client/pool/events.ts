@@ -25,7 +25,15 @@ import { getJobEvents } from "../actions/market/getJobEvents.ts";
 import type { SandrunClient } from "../chain/clients.ts";
 import { ValidationError } from "../errors.ts";
 
-/** The pool events of the original design. */
+/**
+ * The pool events of the original design, the names `pool.on` accepts.
+ *
+ * @example
+ * ```ts
+ * import { POOL_EVENTS } from "sandrun/client/pool/events.ts";
+ * for (const event of POOL_EVENTS) pool.on(event, (data) => console.log(event, data));
+ * ```
+ */
 export const POOL_EVENTS = [
   "node-joined",
   "node-left",
@@ -408,7 +416,19 @@ export class PoolEventHub {
   }
 }
 
-/** Encodes a uint64 pool id as an event topic (for raw log filters). */
+/**
+ * Encodes a uint64 pool id as an event topic (32 bytes, left-padded), for raw log filters
+ * on events that index the pool id.
+ *
+ * @example
+ * ```ts
+ * import { poolTopic } from "sandrun/client/pool/events.ts";
+ * const logs = await publicClient.request({
+ *   method: "eth_getLogs",
+ *   params: [{ address: poolRegistry, fromBlock: "0x0", topics: [toEventSelector("NodeJoinedPool(uint64,uint64,address)"), poolTopic(1n)] }],
+ * });
+ * ```
+ */
 export function poolTopic(poolId: bigint): Hex {
   return toHex(poolId, { size: 32 });
 }

@@ -23,7 +23,17 @@ export type PoolFactoryOptions = {
   readonly toNode?: ((record: RegistryNode) => unknown) | undefined;
 };
 
-/** The pool context of a root context. */
+/**
+ * The pool context of a root context: the client, contract addresses and tokens a
+ * {@link PoolBuilder} needs, or a MissingConfigurationError when the deployment has no
+ * PoolRegistry or JobMarket.
+ *
+ * @example
+ * ```ts
+ * import { poolContextOf } from "sandrun/client/pool/factory.ts";
+ * const builder = new PoolBuilder(poolContextOf(sandrun.context, { pollingInterval: 500 }));
+ * ```
+ */
 export function poolContextOf(ctx: SandrunContext, options: PoolFactoryOptions = {}): PoolBuilderContext {
   const { poolRegistry, jobMarket, nodeRegistry } = ctx.deployment;
   if (!poolRegistry)
@@ -58,8 +68,28 @@ export function createPoolBuilderFactory(
   return (ctx) => new PoolBuilder(poolContextOf(ctx, options));
 }
 
-/** The default `pool` factory: `sandrun.pool()` returns a {@link PoolBuilder}. */
+/**
+ * The default `pool` factory: `sandrun.pool()` returns a {@link PoolBuilder}.
+ *
+ * @example
+ * ```ts
+ * import { createSandrun } from "sandrun/client/sandrun.ts";
+ * import { jobBuilderFactory, poolBuilderFactory } from "sandrun/client/pool/factory.ts";
+ * const sandrun = createSandrun({ publicClient, walletClient, deployment, pool: poolBuilderFactory, job: jobBuilderFactory });
+ * const pool = await sandrun.pool().discover({ minNodes: 3 }).consensus("2-of-3").join();
+ * ```
+ */
 export const poolBuilderFactory: (ctx: SandrunContext) => PoolBuilder = createPoolBuilderFactory();
 
-/** The `job` factory: `sandrun.job()` returns a {@link JobBuilder}. */
+/**
+ * The `job` factory: `sandrun.job()` returns a {@link JobBuilder}.
+ *
+ * @example
+ * ```ts
+ * import { createSandrun } from "sandrun/client/sandrun.ts";
+ * import { jobBuilderFactory, poolBuilderFactory } from "sandrun/client/pool/factory.ts";
+ * const sandrun = createSandrun({ publicClient, walletClient, deployment, pool: poolBuilderFactory, job: jobBuilderFactory });
+ * const job = await sandrun.job().code("console.log(6 * 7)").build();
+ * ```
+ */
 export const jobBuilderFactory = (_ctx: SandrunContext): JobBuilder => new JobBuilder();

@@ -21,7 +21,16 @@
 import type { Hex } from "viem";
 import { ValidationError } from "../errors.ts";
 
-/** The consensus strategies of the original design, in the contract's enum order. */
+/**
+ * The consensus strategies of the original design, in the contract's enum order: a name's
+ * index is its on-chain `ConsensusStrategy` value.
+ *
+ * @example
+ * ```ts
+ * import { CONSENSUS_STRATEGIES } from "sandrun/client/proofs/consensus.ts";
+ * CONSENSUS_STRATEGIES.indexOf("2-of-3"); // 2
+ * ```
+ */
 export const CONSENSUS_STRATEGIES = [
   "fastest-wins",
   "majority-rule",
@@ -75,7 +84,17 @@ export function strategyFromEnum(value: number | bigint): ConsensusStrategy {
   return strategy;
 }
 
-/** True when `value` is one of {@link CONSENSUS_STRATEGIES}. */
+/**
+ * True when `value` is one of {@link CONSENSUS_STRATEGIES}; narrows untrusted input (a CLI
+ * flag, a config file) to a {@link ConsensusStrategy}.
+ *
+ * @example
+ * ```ts
+ * import { isConsensusStrategy } from "sandrun/client/proofs/consensus.ts";
+ * isConsensusStrategy("2-of-3"); // true
+ * isConsensusStrategy("2-of-4"); // false
+ * ```
+ */
 export function isConsensusStrategy(value: unknown): value is ConsensusStrategy {
   return typeof value === "string" && (CONSENSUS_STRATEGIES as readonly string[]).includes(value);
 }
@@ -101,7 +120,16 @@ export function naturalRedundancy(strategy: ConsensusStrategy): number {
   }
 }
 
-/** Largest redundancy a job may ask for (the contract's `Consensus.MAX_N`). */
+/**
+ * Largest redundancy a job may ask for (the contract's `Consensus.MAX_N`), which keeps the
+ * contract's per-job loops bounded.
+ *
+ * @example
+ * ```ts
+ * import { MAX_REDUNDANCY } from "sandrun/client/proofs/consensus.ts";
+ * const n = Math.min(requested, MAX_REDUNDANCY); // 16 at most
+ * ```
+ */
 export const MAX_REDUNDANCY = 16;
 
 /**

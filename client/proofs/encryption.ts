@@ -19,7 +19,16 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { hexToBytes, isHex, type Hex } from "viem";
 import { SandrunError } from "../errors/base.ts";
 
-/** Current format version byte. */
+/**
+ * Current format version byte: the first byte of every ciphertext {@link encryptFor}
+ * makes, so {@link decryptWith} refuses formats it does not know.
+ *
+ * @example
+ * ```ts
+ * import { ECIES_VERSION, encryptFor } from "sandrun/client/proofs/encryption.ts";
+ * encryptFor(publicKey, data)[0] === ECIES_VERSION; // true
+ * ```
+ */
 export const ECIES_VERSION = 1;
 const INFO = new TextEncoder().encode("sandrun/ecies/v1/xchacha20poly1305");
 const HEADER = 1 + 33 + 24;
@@ -66,7 +75,17 @@ function toBytes(key: Hex | Uint8Array): Uint8Array {
   return hexToBytes(key);
 }
 
-/** Normalises a public key to 33-byte compressed form, validating it is on the curve. */
+/**
+ * Normalises a public key to 33-byte compressed form, validating it is on the curve, so
+ * one key has one encoding however it was given.
+ *
+ * @throws {EncryptionKeyError} when the bytes are not a secp256k1 point.
+ * @example
+ * ```ts
+ * import { normalizePublicKey } from "sandrun/client/proofs/encryption.ts";
+ * normalizePublicKey(uncompressedKey).length; // 33 (from 65 bytes, 0x04…)
+ * ```
+ */
 export function normalizePublicKey(publicKey: Hex | Uint8Array): Uint8Array {
   try {
     let bytes = toBytes(publicKey);

@@ -16,7 +16,20 @@ import {
   type ReportMessage,
 } from "./typed-data.ts";
 
-/** A signature that is malformed or was made by someone other than the expected signer. */
+/**
+ * A signature that is malformed or was made by someone other than the expected signer;
+ * carries who should have signed and who did (when it recovers at all).
+ *
+ * @example
+ * ```ts
+ * import { InvalidSignatureError, verifySigned } from "sandrun/client/proofs/recover.ts";
+ * try {
+ *   await verifySigned("Receipt", domain, receipt, signature, nodeSigner);
+ * } catch (e) {
+ *   if (e instanceof InvalidSignatureError) console.log(e.expected, e.recovered);
+ * }
+ * ```
+ */
 export class InvalidSignatureError extends SandrunError {
   override name = "InvalidSignatureError";
   /** Who should have signed. */

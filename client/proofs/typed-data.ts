@@ -16,17 +16,55 @@
  */
 import { encodeAbiParameters, keccak256, toBytes, type Address, type Hex, type TypedDataDomain } from "viem";
 
-/** The EIP-712 domain name of the JobMarket. */
+/**
+ * The EIP-712 domain name of the JobMarket; it must match the contract's for a signature
+ * to verify on-chain.
+ *
+ * @example
+ * ```ts
+ * import { JOB_MARKET_DOMAIN_NAME, jobMarketDomain } from "sandrun/client/proofs/typed-data.ts";
+ * jobMarketDomain({ chainId, market }).name === JOB_MARKET_DOMAIN_NAME; // true
+ * ```
+ */
 export const JOB_MARKET_DOMAIN_NAME = "Sandrun JobMarket";
-/** The EIP-712 domain version of the JobMarket. */
+/**
+ * The EIP-712 domain version of the JobMarket; like the name, it must match the
+ * contract's for a signature to verify on-chain.
+ *
+ * @example
+ * ```ts
+ * import { JOB_MARKET_DOMAIN_VERSION, jobMarketDomain } from "sandrun/client/proofs/typed-data.ts";
+ * jobMarketDomain({ chainId, market }).version === JOB_MARKET_DOMAIN_VERSION; // true ("1")
+ * ```
+ */
 export const JOB_MARKET_DOMAIN_VERSION = "1";
 
-/** Runtime codes as the contract stores them. */
+/**
+ * Runtime codes as the contract stores them (a job's `runtime` byte, and a receipt's).
+ *
+ * @example
+ * ```ts
+ * import { RUNTIME_CODES, receiptTypedData } from "sandrun/client/proofs/typed-data.ts";
+ * receiptTypedData(domain, { jobId, specHash, runtime: RUNTIME_CODES.js, digest, resultURI, usage });
+ * ```
+ */
 export const RUNTIME_CODES = { wasm: 0, js: 1, process: 2 } as const;
 /** A runtime name the contract knows. */
 export type RuntimeName = keyof typeof RUNTIME_CODES;
 
-/** EIP-712 type of a commit. */
+/**
+ * EIP-712 type of a commit (`Commit(uint256 jobId,uint64 nodeId,bytes32 seal)`), as
+ * {@link commitTypedData} signs it.
+ *
+ * @example
+ * ```ts
+ * import { COMMIT_TYPES, jobMarketDomain } from "sandrun/client/proofs/typed-data.ts";
+ * await account.signTypedData({
+ *   domain: jobMarketDomain({ chainId, market }), types: COMMIT_TYPES, primaryType: "Commit",
+ *   message: { jobId: 1n, nodeId: 2n, seal },
+ * });
+ * ```
+ */
 export const COMMIT_TYPES = {
   Commit: [
     { name: "jobId", type: "uint256" },
@@ -35,7 +73,19 @@ export const COMMIT_TYPES = {
   ],
 } as const;
 
-/** EIP-712 type of a basic/standard result. */
+/**
+ * EIP-712 type of a basic/standard result (`Report(…)`), as {@link reportTypedData} signs it
+ * with the result URI hashed.
+ *
+ * @example
+ * ```ts
+ * import { REPORT_TYPES, jobMarketDomain, resultURIHash } from "sandrun/client/proofs/typed-data.ts";
+ * await account.signTypedData({
+ *   domain: jobMarketDomain({ chainId, market }), types: REPORT_TYPES, primaryType: "Report",
+ *   message: { jobId: 1n, nodeId: 2n, digest, resultURIHash: resultURIHash("data:,hi"), invoice: 0n },
+ * });
+ * ```
+ */
 export const REPORT_TYPES = {
   Report: [
     { name: "jobId", type: "uint256" },
@@ -46,7 +96,16 @@ export const REPORT_TYPES = {
   ],
 } as const;
 
-/** EIP-712 type of an execution receipt. */
+/**
+ * EIP-712 type of an execution receipt (`Receipt(…)`, the cryptographic level), as
+ * {@link receiptTypedData} signs it.
+ *
+ * @example
+ * ```ts
+ * import { RECEIPT_TYPES } from "sandrun/client/proofs/typed-data.ts";
+ * RECEIPT_TYPES.Receipt.map((f) => f.name); // ["jobId", "specHash", "runtime", "digest", "resultURIHash", "wallMs", "cpuMs", "peakMemory"]
+ * ```
+ */
 export const RECEIPT_TYPES = {
   Receipt: [
     { name: "jobId", type: "uint256" },
@@ -81,7 +140,16 @@ export function jobMarketDomain(d: MarketDomain): TypedDataDomain {
   };
 }
 
-/** keccak256 of the result URI's UTF-8 bytes, as messages and seals carry it. */
+/**
+ * keccak256 of the result URI's UTF-8 bytes, as messages and seals carry it: a fixed-size
+ * word binds a URI of any length.
+ *
+ * @example
+ * ```ts
+ * import { resultURIHash } from "sandrun/client/proofs/typed-data.ts";
+ * resultURIHash("data:,hi"); // keccak256(toBytes("data:,hi"))
+ * ```
+ */
 export function resultURIHash(resultURI: string): Hex {
   return keccak256(toBytes(resultURI));
 }
@@ -229,7 +297,16 @@ export function computeSeal(s: SealInput): Hex {
   );
 }
 
-/** The 160-bit form the contract keeps of a seal or digest (its high 20 bytes). */
+/**
+ * The 160-bit form the contract keeps of a seal or digest (its high 20 bytes), for
+ * comparing a full value with what the chain stores.
+ *
+ * @example
+ * ```ts
+ * import { truncate160 } from "sandrun/client/proofs/typed-data.ts";
+ * truncate160(`0x${"ab".repeat(32)}`); // `0x${"ab".repeat(20)}`
+ * ```
+ */
 export function truncate160(value: Hex): Hex {
   return value.slice(0, 42) as Hex;
 }
