@@ -3,15 +3,17 @@
  * against the in-process Hardhat chain: `node scripts/examples/basic-node-registration.ts`.
  *
  * Changes from the design's snippet, and why:
- * - `myNode.startListening()` needs the worker module (client/worker, Node.js only). Without it
- *   the call throws a typed NotSupportedError, which this script reports instead of hiding.
+ * - The root is the Node.js one with the worker attached (client/worker/attach.ts), so
+ *   `myNode.startListening()` starts the node's worker daemon in this process: it follows the
+ *   chain and sends the node's first heartbeat before the call returns.
+ * - The script then stops the daemon (`stopListening()`, which drains) and shuts the node down,
+ *   so nothing is left running and the process exits on its own.
  * - Everything else is as written (sizes such as '24GB', prices as strings).
  */
-import { NotSupportedError } from "../../client/index.ts";
 import { localSandrun } from "./node-setup.ts";
 
 export async function main() {
-  const { sandrun } = await localSandrun();
+  const { sandrun, heartbeats, workerMessages, close } = await localSandrun();
 
   // Register a simple GPU node
   const myNode = await sandrun
@@ -32,22 +34,19 @@ export async function main() {
     })
     .register();
 
-  let listening: "started" | "needs-worker" = "started";
-  try {
-    await myNode.startListening();
-  } catch (e) {
-    if (!(e instanceof NotSupportedError)) throw e;
-    listening = "needs-worker";
-  }
-  const summary = {
+  await myNode.startListening();
+  const heartbeatsWhileListening = await heartbeats(myNode.id);
+  await myNode.stopListening();
+  await myNode.shutdown();
+  close();
+  return {
     id: myNode.id,
     publicKey: myNode.publicKey,
     gpu: myNode.capabilities.gpu,
     prices: myNode.prices.toPricingModel(),
-    listening,
+    heartbeatsWhileListening,
+    worker: workerMessages(myNode.id).filter((m) => m === "worker starting" || m === "worker stopped"),
   };
-  await myNode.shutdown();
-  return summary;
 }
 
 if (import.meta.main) console.log(JSON.stringify(await main(), null, 2));

@@ -7,22 +7,38 @@
  * - `getOptimalPricing` and `redistributeJobs` are the design's placeholders: here pricing is
  *   derived from the GPU count, and redistribution moves local reservations from overloaded to
  *   underutilised nodes' ledgers (the contracts have no job migration).
- * - `node.startListening()` needs the worker module; without it the fleet records that the
- *   node is registered but not listening (typed NotSupportedError), instead of failing.
+ * - The root has the worker attached (client/worker/attach.ts), so `node.startListening()`
+ *   starts each node's worker daemon in this process; `shutdown()` stops them (each drains),
+ *   so the script exits on its own.
+ * - Load is each node's reserved share (`u.reserved`, the busiest resource), not `u.overall`:
+ *   with the worker attached, `overall` also takes the machine's own CPU, memory and disk use,
+ *   and the three nodes of this local fleet share one machine, so that part is the same for
+ *   every node and says nothing about which one to move work from.
  * - `totalEarnings` sums exact decimal strings with decimal.js instead of `parseFloat`
  *   (money is never a float).
  * - `u.nodeId`: getUtilization() returns the node id with the shares, as the snippet expects.
  */
-import { NotSupportedError, ExactDecimal } from "../../client/index.ts";
-import type { Node, NodeCapabilities, PricingModel, Sandrun, Reservation } from "../../client/index.ts";
+import { ExactDecimal } from "../../client/index.ts";
+import type {
+  Node,
+  NodeCapabilities,
+  PricingModel,
+  Sandrun,
+  Reservation,
+  ResourceUtilization,
+} from "../../client/index.ts";
 import { localSandrun } from "./node-setup.ts";
+
+/** A node's load in this fleet: its busiest reserved resource (see the header for why not `overall`). */
+function load(u: ResourceUtilization): number {
+  return Math.max(u.reserved.cpu, u.reserved.memory, u.reserved.gpu, u.reserved.storage);
+}
 
 // Manage multiple nodes as a fleet
 export class NodeFleet {
   private nodes: Node[] = [];
   private readonly sandrun: Sandrun;
   private readonly reservations = new Map<string, Reservation[]>();
-  readonly notListening: string[] = [];
 
   constructor(sandrun: Sandrun) {
     this.sandrun = sandrun;
@@ -36,12 +52,7 @@ export class NodeFleet {
       .register();
 
     this.nodes.push(node);
-    try {
-      await node.startListening();
-    } catch (e) {
-      if (!(e instanceof NotSupportedError)) throw e;
-      this.notListening.push(node.id);
-    }
+    await node.startListening();
     return node;
   }
 
@@ -62,9 +73,9 @@ export class NodeFleet {
     const utilizations = await Promise.all(this.nodes.map((node) => node.getUtilization()));
 
     // Move jobs from overloaded to underutilized nodes
-    const overloaded = utilizations.filter((u) => u.overall > 0.9).map((u) => u.nodeId);
+    const overloaded = utilizations.filter((u) => load(u) > 0.9).map((u) => u.nodeId);
 
-    const underutilized = utilizations.filter((u) => u.overall < 0.5).map((u) => u.nodeId);
+    const underutilized = utilizations.filter((u) => load(u) < 0.5).map((u) => u.nodeId);
 
     if (overloaded.length > 0 && underutilized.length > 0) {
       await this.redistributeJobs(overloaded, underutilized);
@@ -91,7 +102,7 @@ export class NodeFleet {
       totalNodes: this.nodes.length,
       activeNodes: statuses.filter((s) => s.online).length,
       totalEarnings: statuses.reduce((sum, s) => sum.plus(s.earnings.total), new ExactDecimal(0)).toString(),
-      avgUtilization: statuses.reduce((sum, s) => sum + s.utilization.overall, 0) / statuses.length,
+      avgUtilization: statuses.reduce((sum, s) => sum + load(s.utilization), 0) / statuses.length,
     };
   }
 
@@ -105,7 +116,7 @@ export class NodeFleet {
 }
 
 export async function main() {
-  const { sandrun } = await localSandrun();
+  const { sandrun, heartbeats, workerMessages, close } = await localSandrun();
   const fleet = new NodeFleet(sandrun);
   const base = {
     cpu: { cores: 32, threads: 64, frequency: 3000 },
@@ -121,8 +132,19 @@ export async function main() {
   const before = await fleet.getFleetStatus();
   const moves = await fleet.rebalanceLoad();
   const after = await fleet.getFleetStatus();
+  const ids = fleet.members.map((n) => n.id);
+  // Each node's worker sent a heartbeat as it started (the registry's record of it).
+  const heartbeatsWhileListening = await Promise.all(ids.map((id) => heartbeats(id)));
   await fleet.shutdown();
-  return { before, moves, after, notListening: fleet.notListening };
+  close();
+  const logged = (msg: string) => ids.filter((id) => workerMessages(id).includes(msg));
+  return {
+    before,
+    moves,
+    after,
+    heartbeatsWhileListening,
+    workers: { started: logged("worker starting"), stopped: logged("worker stopped") },
+  };
 }
 
 if (import.meta.main) console.log(JSON.stringify(await main(), null, 2));

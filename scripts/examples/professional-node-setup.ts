@@ -14,7 +14,7 @@ import { generatePrivateKey } from "viem/accounts";
 import { localSandrun } from "./node-setup.ts";
 
 export async function main() {
-  const { sandrun, connection, deployed } = await localSandrun();
+  const { sandrun, connection, deployed, close } = await localSandrun();
   const alerts: string[] = [];
   const sendAlert = async (message: string) => void alerts.push(message);
   const received: string[] = [];
@@ -132,6 +132,7 @@ export async function main() {
   await paid;
   const status = await proNode.status();
   await proNode.shutdown();
+  close();
   return { id: proNode.id, signer: proNode.signer, alerts, received, earnings: status.earnings };
 }
 
