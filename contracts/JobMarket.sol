@@ -131,6 +131,8 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @inheritdoc IJobMarket
     function withdraw(address token) external nonReentrant returns (uint256 amount) {
         Balance memory b = _balances[msg.sender][token];
+        // Payout holds last the challenge window (hours); seconds of validator timestamp skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (b.heldUntil != 0 && b.heldUntil <= block.timestamp) {
             b.available += b.held;
             b.held = 0;
@@ -230,8 +232,10 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @inheritdoc IJobMarket
     function balanceOf(address account, address token) external view returns (uint256) {
         Balance memory b = _balances[account][token];
-        return
-            b.heldUntil != 0 && b.heldUntil <= block.timestamp ? uint256(b.available) + b.held : b.available;
+        // Payout holds last the challenge window (hours); seconds of validator timestamp skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
+        bool matured = b.heldUntil != 0 && b.heldUntil <= block.timestamp;
+        return matured ? uint256(b.available) + b.held : b.available;
     }
 
     /// @inheritdoc IJobMarket
@@ -364,6 +368,8 @@ contract JobMarket is JobMarketBase, IJobMarket {
 
     /// @dev Runs the current call in `module` on this contract's storage and returns its result verbatim.
     function _delegate(address module) private {
+        // A proxy forward: copies calldata and returndata verbatim, which Solidity cannot express.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Every deadline here (commit and reveal windows, challenge windows, payout holds, dispute periods)
+// is minutes to days long and compared with block.timestamp: a validator's few seconds of skew
+// cannot move any outcome meaningfully, and no randomness is drawn from time.
+/* solhint-disable not-rely-on-time */
+
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -148,10 +153,14 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     /// @dev Runs `settleDecided` of the settlement module on this contract's storage, bubbling any revert.
     function _delegateSettle(address module, uint256 jobId, uint256 lastSlot, uint256 lastRecord) internal {
+        // The settlement module is this market's own code, run on this storage: delegatecall is the design.
+        // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory data) = module.delegatecall(
             abi.encodeWithSelector(SETTLE_SELECTOR, jobId, lastSlot, lastRecord)
         );
         if (!ok) {
+            // Re-throws the module's revert data verbatim (custom errors included).
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 revert(add(data, 32), mload(data))
             }
@@ -717,6 +726,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         bytes32 topic = JobSettled.selector;
         if (disputable) {
             bytes32 h;
+            // Hashes the record inside the event's encoding in place (see @dev): one encoding, not two.
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 let p := add(data, 0x60)
                 mstore(p, 0x20)
@@ -725,6 +736,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             }
             j.terms = h; // == keccak256(abi.encode(rec)), what _checkRecord compares
         }
+        // Emits the already-encoded JobSettled data as is (an emit would encode the record again).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             log2(add(data, 0x20), mload(data), topic, jobId)
         }
@@ -799,6 +812,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             outcomes[r] = outcome;
             ++r;
         }
+        // Solidity cannot shrink a memory array; lowering its length word is safe.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Trim both arrays to the r released nodes (shrinking a memory array's length is safe).
             mstore(ids, r)
@@ -993,6 +1008,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
                 _credit(jobId, record.requester, token, taken, 0);
             }
         }
+        // Solidity cannot shrink a memory array; lowering its length word is safe.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Trim to the winners (shrinking a memory array's length is safe).
             mstore(losers, count)

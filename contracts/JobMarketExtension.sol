@@ -130,6 +130,8 @@ contract JobMarketExtension is JobMarketBase {
         string calldata evidenceURI
     ) external payable onlyDelegated nonReentrant {
         _checkRecord(jobId, record);
+        // Deadlines are hours long; seconds of validator timestamp skew cannot move them meaningfully.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp >= record.challengeEnds)
             revert JobMarketChallengeClosed(jobId, record.challengeEnds);
         if (_disputes[jobId].disputer != address(0)) revert JobMarketDisputeExists(jobId);
@@ -139,6 +141,8 @@ contract JobMarketExtension is JobMarketBase {
         if (msg.sender != record.requester && !_isParticipant(record.nodes, msg.sender)) {
             revert JobMarketNotParticipant(jobId, msg.sender);
         }
+        // The ruling period is days long; seconds of validator timestamp skew do not matter.
+        // solhint-disable-next-line not-rely-on-time
         uint32 deadline = uint32(block.timestamp) + _disputePeriod;
         _disputes[jobId] = Dispute(msg.sender, uint96(msg.value), arbiter, deadline, false);
         // Keep the winners' and the treasury's held payouts held until the dispute ends.

@@ -18,6 +18,8 @@ contract JobMarketSettlement is JobMarketBase {
         Job storage j = _openJob(jobId);
         uint8 taken = j.taken;
         if (taken == 0) {
+            // Deadlines are hours long; seconds of validator timestamp skew cannot move them meaningfully.
+            // solhint-disable-next-line not-rely-on-time
             if (block.timestamp <= j.commitDeadline) revert JobMarketNotSettleable(jobId);
             // Nobody came: the requester gets the escrow back.
             address requester = JobTerms.requester(j.terms);
@@ -29,6 +31,8 @@ contract JobMarketSettlement is JobMarketBase {
             _refund(jobId, requester, token, escrow);
             return;
         }
+        // Deadlines are hours long; seconds of validator timestamp skew cannot move them meaningfully.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp <= j.revealDeadline && !_decided(j, taken, j.revealed)) {
             revert JobMarketNotSettleable(jobId);
         }
@@ -65,6 +69,8 @@ contract JobMarketSettlement is JobMarketBase {
     function finalizeDispute(uint256 jobId) external {
         Dispute storage d = _disputes[jobId];
         if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
+        // Deadlines are hours long; seconds of validator timestamp skew cannot move them meaningfully.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp <= d.deadline) revert JobMarketDisputePending(jobId, d.deadline);
         d.resolved = true;
         emit DisputeResolved(jobId, true, true);
@@ -77,6 +83,8 @@ contract JobMarketSettlement is JobMarketBase {
         Dispute storage d = _disputes[jobId];
         if (d.disputer == address(0) || d.resolved) revert JobMarketNoOpenDispute(jobId);
         if (msg.sender != d.arbiter) revert JobMarketNotArbiter(jobId, msg.sender);
+        // Deadlines are hours long; seconds of validator timestamp skew cannot move them meaningfully.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp > d.deadline) revert JobMarketDisputeExpired(jobId, d.deadline);
         d.resolved = true;
         uint96 deposit = d.deposit;

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+// Unbonding delays, heartbeat epochs and liveness are measured in block timestamps: they are hours
+// long, so a validator's few seconds of skew cannot move them meaningfully, and no randomness is
+// drawn from time.
+/* solhint-disable not-rely-on-time */
+
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -472,6 +477,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint256 cachedTokenId = type(uint256).max;
         uint96 minBond;
         uint256 p;
+        // A cursor to the array's first element: each node's four words are written in place.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             p := add(words, 0x20)
         }
@@ -509,11 +516,15 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     ) private view {
         uint256 hb = node.heartbeat;
         uint256 account;
+        // One SLOAD of the whole packed BondAccount word instead of one per field.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // The BondAccount struct occupies exactly one slot; read it whole.
             account := sload(add(node.slot, 2))
         }
         uint256 derived = _derivedWord(core, hb, account, minBond, epoch);
+        // Stores the four words at the cursor, inside the array the caller allocated (no bounds checks).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(p, core)
             mstore(add(p, 0x20), hb)
@@ -801,6 +812,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     ///      in a node's core word was a valid index when written, and tokens are never removed.
     function _tokenConfig(uint16 id) private view returns (TokenConfig memory config) {
         uint256 word;
+        // Reads `_tokens[id]` without the length check (see @dev).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0, _tokens.slot)
             word := sload(add(keccak256(0, 32), id))

@@ -145,7 +145,6 @@ interface IJobMarketEvents {
     error JobMarketAlreadyTaken(uint256 jobId, uint64 nodeId);
     error JobMarketNotAssigned(uint256 jobId, uint64 nodeId);
     error JobMarketNotNodeAccount(uint64 nodeId, address caller);
-    error JobMarketNoSlot(uint256 jobId, uint64 nodeId);
     error JobMarketRevealNotOpen(uint256 jobId, uint8 taken, uint32 commitDeadline);
     error JobMarketRevealClosed(uint256 jobId, uint32 revealDeadline);
     error JobMarketSlotNotCommitted(uint256 jobId, uint8 slot);
