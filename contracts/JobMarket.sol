@@ -26,9 +26,11 @@ import {JobMarketBase} from "./JobMarketBase.sol";
 /// @title Sandrun job market
 /// @notice Escrow, slots, commit-reveal, the six consensus strategies, settlement with slashing,
 ///         pull payments with a challenge-window hold, and disputes decided by an arbiter.
-/// @dev The entry point and the address everyone uses. `postJobs`, `submitBatch`, `settle` and
-///      the dispute functions run in JobMarketExtension through delegatecall (same storage), which
-///      keeps both contracts under the 24 KiB limit. See JobMarketBase for the conservation invariant.
+/// @dev The entry point and the address everyone uses. `postJobs`, `topUpJob`, the carried and
+///      batched node steps, the admin setters and `raiseDispute` run in JobMarketExtension;
+///      `cancel`, `submitBatch`, `settle` and the rulings in JobMarketSettlement: both through
+///      delegatecall (same storage), which keeps every contract under the 24 KiB limit.
+///      See JobMarketBase for the conservation invariant.
 contract JobMarket is JobMarketBase, IJobMarket {
     using SlotRecord for uint256;
 
@@ -159,7 +161,7 @@ contract JobMarket is JobMarketBase, IJobMarket {
         _delegate(extension);
     }
 
-    /// @notice Allows or disallows an ERC-20 for new jobs' escrow. Owner only. Never affects open jobs or balances.
+    /// @notice Allows or disallows an ERC-20 for new escrow (posts and top-ups). Owner only. Never touches open jobs' escrow or balances.
     function setTokenAllowed(address, bool) external {
         _delegate(extension);
     }
@@ -174,7 +176,7 @@ contract JobMarket is JobMarketBase, IJobMarket {
         _delegate(extension);
     }
 
-    /// @notice Stops new posts. Owner only. Never blocks slots, reveals, settlement, refunds, disputes or withdrawals.
+    /// @notice Stops new posts and top-ups. Owner only. Never blocks slots, reveals, settlement, refunds, disputes or withdrawals.
     function pause() external onlyOwner {
         if (_paused) revert EnforcedPause();
         _paused = true;
@@ -328,6 +330,11 @@ contract JobMarket is JobMarketBase, IJobMarket {
 
     /// @inheritdoc IJobMarket
     function revealBatch(RevealItem[] calldata) external {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc IJobMarket
+    function topUpJob(uint256, uint96) external payable {
         _delegate(extension);
     }
 

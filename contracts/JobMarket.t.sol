@@ -21,7 +21,7 @@ interface MarketVm {
 }
 
 /// @notice Fuzzed sequences of post / take+report / commit / reveal / settle / cancel / time /
-///         withdraw over the REAL registries and market, checking after every step that the
+///         withdraw / top-up over the REAL registries and market, checking after every step that the
 ///         market's ETH equals open escrow + credited balances, and the registry's ETH equals
 ///         the nodes' bonds. Invalid steps are expected to revert and are simply skipped.
 contract JobMarketTest {
@@ -126,7 +126,7 @@ contract JobMarketTest {
     }
 
     function _step(uint256 seed, uint256 step) private {
-        uint256 op = _pick(seed, step, 8);
+        uint256 op = _pick(seed, step, 9);
         uint256 r = uint256(keccak256(abi.encode(seed, step, "r")));
         if (op == 0 || jobs.length == 0) {
             uint64 poolId = r % 2 == 0 ? standardPool : strictPool;
@@ -172,6 +172,10 @@ contract JobMarketTest {
             try market.cancel(jobId) {} catch {}
         } else if (op == 6) {
             vm.warp(block.timestamp + ((r >> 40) % 3 hours));
+        } else if (op == 8) {
+            // Top-up by the requester (this contract): n = 3 at both pools; refused once decided or late.
+            uint96 add = uint96((r >> 56) % 1e15);
+            try market.topUpJob{value: 3 * uint256(add)}(jobId, add) {} catch {}
         } else {
             address who =
                 (r >> 48) % 3 == 0

@@ -38,8 +38,9 @@ import {JobMessages} from "./libraries/JobMessages.sol";
 ///         exists only to keep each contract under the 24 KiB code-size limit.
 /// @dev Money conservation: for every token, the market's balance equals the escrow of open
 ///      jobs (n * pricePerNode each) + every account's available and held balances + open dispute
-///      deposits (ETH). Settlement moves escrow into balances wei for wei; slashed collateral
-///      arrives from the node registry and is credited in the same call.
+///      deposits (ETH). Settlement moves escrow into balances wei for wei; a top-up raises
+///      pricePerNode by exactly what it collects divided by n; slashed collateral arrives from
+///      the node registry and is credited in the same call.
 ///      Slashed collateral is split: half (rounded down) shared equally among the winners' owners,
 ///      the rest (including rounding dust) to the requester; all to the requester when nobody won.
 abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGuardTransient, EIP712 {

@@ -14,11 +14,11 @@ import {
     Dispute
 } from "./types/Job.sol";
 import {VerificationLevel} from "./types/Policy.sol";
-import {SlotRecord} from "./libraries/SlotRecord.sol";
+import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
-/// @title The job market's delegated paths: batch posting, carried (signed) and batched node steps, disputes
+/// @title The job market's delegated paths: batch posting, top-ups, carried (signed) and batched node steps, disputes
 /// @notice Never called directly: JobMarket delegatecalls it for these functions, so they run on
 ///         JobMarket's storage, balance and address. Called directly it only sees its own empty storage.
 contract JobMarketExtension is JobMarketBase {
@@ -46,6 +46,36 @@ contract JobMarketExtension is JobMarketBase {
             else _collect(requests[i].token, escrow, 0);
         }
         if (msg.value != ethEscrow) revert JobMarketWrongValue(ethEscrow, msg.value);
+    }
+
+    /// @notice See IJobMarket. Adds escrow to an open job by raising its price per node.
+    /// @dev Checks, then the new terms and the event, then the pull (`_collect`): a token that
+    ///      re-enters during the pull finds the job already at its new price and every
+    ///      nonReentrant path locked, and a short delivery reverts the whole call.
+    function topUpJob(
+        uint256 jobId,
+        uint96 addPerNode
+    ) external payable onlyDelegated whenNotPaused nonReentrant {
+        Job storage j = _openJob(jobId);
+        bytes32 terms = j.terms;
+        address requester = JobTerms.requester(terms);
+        if (msg.sender != requester) revert JobMarketNotRequester(jobId, msg.sender);
+        if (addPerNode == 0) revert JobMarketZeroTopUp(jobId);
+        // Deadlines are hours long; seconds of validator timestamp skew cannot move them meaningfully.
+        // solhint-disable-next-line not-rely-on-time
+        if (block.timestamp > j.revealDeadline) revert JobMarketRevealClosed(jobId, j.revealDeadline);
+        // Once nothing can change the outcome, the job only waits for a settle call: too late to add.
+        if (_decided(j, j.taken, j.revealed)) revert JobMarketAlreadyDecided(jobId);
+        uint256 n = j.n;
+        uint256 price = uint256(JobTerms.pricePerNode(terms)) + addPerNode;
+        // The same bound as posting: every amount derived from the escrow then fits uint96.
+        if (n * price > type(uint96).max) revert JobMarketEscrowTooLarge(n * price);
+        address token = _tokenOf(j);
+        if (token != address(0) && !_allowedTokens[token]) revert JobMarketTokenNotAllowed(token);
+        j.terms = JobTerms.pack(requester, uint96(price)); // price <= n * price <= max uint96
+        uint256 added = n * addPerNode;
+        emit JobToppedUp(jobId, addPerNode, uint96(price), added);
+        _collect(token, added, msg.value);
     }
 
     // ═════════════════════════════ carried and batched ═════════════════════════════
@@ -99,7 +129,7 @@ contract JobMarketExtension is JobMarketBase {
         _setTreasury(treasury);
     }
 
-    /// @notice See JobMarket. Allows or disallows an ERC-20 for new jobs' escrow. Owner only. Never affects open jobs or balances.
+    /// @notice See JobMarket. Allows or disallows an ERC-20 for new escrow (posts and top-ups). Owner only. Never touches open jobs' escrow or balances.
     function setTokenAllowed(address token, bool allowed) external onlyOwner {
         if (token == address(0)) revert JobMarketZeroAddress();
         _allowedTokens[token] = allowed;

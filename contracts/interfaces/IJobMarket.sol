@@ -98,6 +98,9 @@ interface IJobMarketEvents {
     event Slashed(uint256 indexed jobId, uint64 indexed nodeId, address token, uint256 amount);
     /// @notice `amount` of escrow went back to the requester (unpaid slots, no consensus, overturn).
     event JobRefunded(uint256 indexed jobId, address indexed requester, address token, uint256 amount);
+    /// @notice The requester raised the job's price per node by `addPerNode` to `newPricePerNode`,
+    ///         adding `totalAdded` (= n * addPerNode) of the job's token to its escrow.
+    event JobToppedUp(uint256 indexed jobId, uint96 addPerNode, uint96 newPricePerNode, uint256 totalAdded);
     /// @notice The requester cancelled before any slot was taken.
     event JobCancelled(uint256 indexed jobId);
     /// @notice No node took a slot before the commit deadline.
@@ -158,6 +161,8 @@ interface IJobMarketEvents {
     error JobMarketNotSettleable(uint256 jobId);
     error JobMarketNotRequester(uint256 jobId, address caller);
     error JobMarketSlotAlreadyTaken(uint256 jobId, uint8 taken);
+    error JobMarketZeroTopUp(uint256 jobId);
+    error JobMarketAlreadyDecided(uint256 jobId);
     error JobMarketNothingToWithdraw(address account, address token);
     error JobMarketEthTransferFailed(address to, uint256 amount);
     error JobMarketUnexpectedEth(address sender);
@@ -192,6 +197,25 @@ interface IJobMarket is IJobMarketEvents {
 
     /// @notice The requester cancels a job in which no slot was taken: full refund (credited). Emits JobCancelled, JobRefunded.
     function cancel(uint256 jobId) external;
+
+    /// @notice The requester adds escrow to an open job: its price per node rises by `addPerNode`
+    ///         and `n * addPerNode` of the job's token is collected from the caller (ETH as exactly
+    ///         that msg.value; an ERC-20 pulled with the same balance check as posting, so a
+    ///         fee-on-transfer shortfall is refused). Raising the price only ever helps nodes: every
+    ///         invoice cap rises, and a winner who invoiced 0 (the full price) is paid the new price;
+    ///         a winner who invoiced an amount is paid that amount, and the rest is refunded at
+    ///         settlement like any unpaid escrow. Cancel, expiry and settlement refunds all follow
+    ///         the new price, as they derive every amount from the stored `n * pricePerNode`.
+    /// @dev Requirements: the caller is the job's requester; the job is open, not yet decided (some
+    ///      outcome could still change: a slot can still be taken or a taken slot has not answered)
+    ///      and its reveal deadline has not passed; `addPerNode` is not 0; the new escrow
+    ///      `n * (pricePerNode + addPerNode)` fits uint96; new posts are not paused; an ERC-20 is
+    ///      still allow-listed (a delisted token takes no new escrow). Emits JobToppedUp.
+    ///      Reverts: JobMarketUnknownJob, JobMarketJobNotOpen, JobMarketNotRequester,
+    ///      JobMarketZeroTopUp, JobMarketRevealClosed, JobMarketAlreadyDecided,
+    ///      JobMarketEscrowTooLarge, JobMarketTokenNotAllowed, JobMarketWrongValue,
+    ///      JobMarketTokenShortfall, EnforcedPause.
+    function topUpJob(uint256 jobId, uint96 addPerNode) external payable;
 
     // ───────────────────────────── nodes, node-sent ─────────────────────────────
 

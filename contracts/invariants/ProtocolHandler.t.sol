@@ -25,7 +25,7 @@ import {InvariantVm, VM_ADDRESS} from "./InvariantVm.t.sol";
 
 /// @title The actor the invariant fuzzer drives over the real registries and market
 /// @notice Every public function is one protocol step with inputs bounded from the fuzzer's seeds:
-///         post / take / commit (node-sent and signed) / reveal (with receipts at the cryptographic
+///         post / top up / take / commit (node-sent and signed) / reveal (with receipts at the cryptographic
 ///         level) / report (node-sent and signed) / settle / cancel / time / withdraw / bond / unbond /
 ///         cancel unbond / withdraw bond / pause / resume / deregister / leave and join pools /
 ///         dispute / rule / finalize. Steps the protocol refuses revert inside `try` and change
@@ -332,6 +332,24 @@ contract ProtocolHandler {
         vm.prank(who);
         try market.cancel(jobId) {
             _ok("cancel");
+        } catch {}
+    }
+
+    /// @notice The requester (or, sometimes, a stranger) tops up an open job's escrow, sometimes by 0,
+    ///         sometimes after its outcome is decided or its reveal deadline passed (refused then).
+    function topUp(uint256 seed, uint96 addPerNode) external step {
+        seed = _mix(seed);
+        (bool any, uint256 jobId) = _openJob(seed, 15);
+        if (!any) return;
+        JobView memory j = market.job(jobId);
+        address who = (seed >> 8) % 5 == 0 ? STRANGER : j.requester;
+        if (who == address(0)) who = STRANGER; // the job is no longer open: any caller is refused
+        uint96 add = (seed >> 16) % 8 == 0 ? 0 : addPerNode % 0.1 ether;
+        uint256 total = uint256(j.n) * add;
+        _fund(who, j.token, total);
+        vm.prank(who);
+        try market.topUpJob{value: j.token == address(0) ? total : 0}(jobId, add) {
+            _ok("topUp");
         } catch {}
     }
 

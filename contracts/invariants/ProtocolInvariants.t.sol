@@ -91,7 +91,7 @@ contract ProtocolInvariants {
 
     /// @notice ...and of the handler only its step functions (not its views).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory s = new bytes4[](21);
+        bytes4[] memory s = new bytes4[](22);
         s[0] = ProtocolHandler.post.selector;
         s[1] = ProtocolHandler.post.selector; // posting twice as often keeps jobs flowing
         s[2] = ProtocolHandler.cancel.selector;
@@ -113,6 +113,7 @@ contract ProtocolInvariants {
         s[18] = ProtocolHandler.rule.selector;
         s[19] = ProtocolHandler.finalizeDispute.selector;
         s[20] = ProtocolHandler.cancelUnbond.selector;
+        s[21] = ProtocolHandler.topUp.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), s);
     }
