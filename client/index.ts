@@ -94,6 +94,7 @@ export {
   DisputePendingError,
   type AggregatedCapabilities,
   type DisputeResolution,
+  type EscrowTransaction,
   type NodeRef,
   type PaymentDistribution,
   type PoolNode,
@@ -185,6 +186,7 @@ export { carryBatch } from "./actions/market/carryBatch.ts";
 export { settleJob } from "./actions/market/settleJob.ts";
 export { expireJob } from "./actions/market/expireJob.ts";
 export { cancelJob } from "./actions/market/cancelJob.ts";
+export { topUpJob } from "./actions/market/topUpJob.ts";
 export { withdraw } from "./actions/market/withdraw.ts";
 export { getBalance } from "./actions/market/getBalance.ts";
 export { getJob } from "./actions/market/getJob.ts";

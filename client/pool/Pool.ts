@@ -15,17 +15,19 @@ import { postJobs } from "../actions/market/postJobs.ts";
 import { finalizeDispute, getDispute, ruleDispute } from "../actions/market/resolveDispute.ts";
 import { arbiterRole, ruleThroughArbiter } from "../actions/market/ruleThroughArbiter.ts";
 import { settleJob } from "../actions/market/settleJob.ts";
+import { topUpJob } from "../actions/market/topUpJob.ts";
 import { addNode } from "../actions/pools/addNode.ts";
 import { getMembers } from "../actions/pools/getMembers.ts";
 import { getPool } from "../actions/pools/getPool.ts";
 import type { PoolPolicyView, PoolRequirementsInput, VerificationLevel } from "../actions/pools/policy.ts";
 import { removeNode } from "../actions/pools/removeNode.ts";
 import { replaceNode } from "../actions/pools/replaceNode.ts";
+import { getTokenInfo } from "../actions/tokens/getTokenInfo.ts";
 import { accountAddress, type SandrunClient } from "../chain/clients.ts";
 import { readNodes, type RegistryNode } from "../discovery/reader.ts";
 import {
+  InvalidAmountError,
   MissingConfigurationError,
-  NotSupportedError,
   SandrunError,
   UnknownIdError,
   ValidationError,
@@ -233,6 +235,51 @@ export class DisputePendingError extends SandrunError {
     this.deadline = deadline;
   }
 }
+
+/**
+ * `Pool.escrowFunds` result: what the top-up sent and the job's new price, in the job's token
+ * units (decimal strings).
+ *
+ * @example
+ * ```ts
+ * import type { EscrowTransaction } from "sandrun/client/pool/Pool.ts";
+ * const tx: EscrowTransaction = await pool.escrowFunds("0.1", jobId); // n = 3
+ * tx.amount; // "0.099999999999999999": 0.1 ETH is not a multiple of 3 wei
+ * tx.remainder; // "0.000000000000000001": kept back, never sent
+ * ```
+ */
+export type EscrowTransaction = {
+  readonly jobId: string;
+  readonly txHash: Hex;
+  /** Escrowed by this transaction: `addedPerNode × n` (at most what was asked). */
+  readonly amount: string;
+  /** What was asked for. */
+  readonly requested: string;
+  /** `requested − amount`: the part not divisible over the job's n nodes, not sent ("0" when exact). */
+  readonly remainder: string;
+  /** What each node's price (invoice cap) rose by. */
+  readonly addedPerNode: string;
+  /** The job's price per node after the top-up. */
+  readonly pricePerNode: string;
+  /** The job's token symbol: the deployment's name for it, else the token's own `symbol()`. */
+  readonly token: string;
+  readonly tokenAddress: Address;
+};
+
+/** The market's escrow bound: every job's `n × pricePerNode` fits a uint96. */
+const MAX_UINT96 = 2n ** 96n - 1n;
+
+const jobIdOf = (raw: string | bigint): bigint => {
+  try {
+    const id = BigInt(raw);
+    if (id > 0n) return id;
+  } catch {
+    // not an integer: refused below
+  }
+  throw new ValidationError("Escrow top-up", [
+    { field: "jobId", message: `not a job id: ${JSON.stringify(String(raw))}` },
+  ]);
+};
 
 const idOf = (ref: NodeRef): bigint => {
   const raw = typeof ref === "object" ? ref.id : ref;
@@ -1060,18 +1107,73 @@ export class Pool implements JobPoolRef {
   }
 
   /**
-   * Tops up a job's escrow — not possible: the JobMarket (contracts/interfaces/IJobMarket.sol)
-   * fixes the escrow at posting (`n × pricePerNode`, paid with `postJob`) and has no function to
-   * add to it, so a node's invoice cap can never change under it. Post the job with the
-   * payment it needs (`JobBuilder.payment`) instead.
+   * Adds escrow to one of this pool's open jobs (the original design's `escrowFunds`): `amount`
+   * of the job's own token, in token units, is spread over its n slots, raising its price per
+   * node — each node's invoice cap — by `floor(amount / n)`; a node that invoiced 0 (the full
+   * price) is then paid the new price. Cancellation, expiry and settlement refunds follow the
+   * new price. When `amount` in base units is not a multiple of n, only `addedPerNode × n` is
+   * sent (never more than asked) and `remainder` says how much was kept back.
    *
-   * @throws NotSupportedError always.
+   * Only the job's requester may top it up, while the job is open, its outcome not yet decided
+   * and its reveal deadline not passed (the market refuses otherwise, with a typed error and
+   * nothing sent). ERC-20 jobs: the market is approved for exactly what is sent when needed.
+   *
+   * @param amount a decimal string in the job's token units (e.g. `"0.3"` for 0.3 ETH on an ETH job)
+   * @param jobId the job's id
+   * @throws ValidationError when `jobId` is not an id, names no job, a job of another pool or one no longer open.
+   * @throws InvalidAmountError when `amount` is malformed, below n base units (nothing per node) or would push the escrow past 2^96 − 1.
+   * @throws JobMarketError (and its named subclasses) for the market's refusals: not the requester, decided, too late, paused, fee-on-transfer shortfall.
+   *
+   * @example
+   * ```ts
+   * const [execution] = await pool.distribute(job);
+   * const tx = await pool.escrowFunds("0.03", execution.id); // 3 nodes: +0.01 ETH each
+   * console.log(tx.pricePerNode, tx.amount, tx.remainder); // "0.02" "0.03" "0"
+   * ```
    */
-  async escrowFunds(amount: string, jobId: string): Promise<never> {
-    throw new NotSupportedError(
-      "Pool.escrowFunds",
-      `the JobMarket has no escrow top-up: a job's escrow (n × pricePerNode) is fixed when it is posted (asked to add ${amount} to job ${jobId}); post jobs with the payment they need`,
-    );
+  async escrowFunds(amount: string, jobId: string | bigint): Promise<EscrowTransaction> {
+    const ctx = this.#ctx;
+    const id = jobIdOf(jobId);
+    const job = await getJob(ctx.client, { jobMarket: ctx.jobMarket, jobId: id });
+    const refuse = (message: string) => new ValidationError("Escrow top-up", [{ field: "jobId", message }]);
+    if (job.status === "none") throw refuse(`job ${id} does not exist`);
+    if (job.poolId !== BigInt(this.id))
+      throw refuse(`job ${id} belongs to pool ${job.poolId}, not ${this.id}`);
+    if (job.status !== "open") throw refuse(`job ${id} is ${job.status}: only an open job takes more escrow`);
+    const token = ctx.tokens.find(job.token) ?? (await getTokenInfo(ctx.client, { token: job.token }));
+    const base = toBaseUnits(amount, token.decimals);
+    const n = BigInt(job.n);
+    const addPerNode = base / n;
+    if (addPerNode === 0n) {
+      throw new InvalidAmountError(
+        amount,
+        `spread over the job's ${n} nodes it adds nothing per node: give at least ${fromBaseUnits(n, token.decimals)} ${token.symbol}`,
+      );
+    }
+    if (n * (job.pricePerNode + addPerNode) > MAX_UINT96) {
+      throw new InvalidAmountError(
+        amount,
+        "the job's escrow would exceed the market's limit of 2^96 - 1 base units",
+      );
+    }
+    const result = await topUpJob(ctx.client, {
+      jobMarket: ctx.jobMarket,
+      jobId: id,
+      addPerNode,
+      job: { n: job.n, token: job.token },
+    });
+    const units = (v: bigint) => fromBaseUnits(v, token.decimals);
+    return Object.freeze({
+      jobId: id.toString(),
+      txHash: result.hash,
+      amount: units(result.totalAdded),
+      requested: units(base),
+      remainder: units(base - result.totalAdded),
+      addedPerNode: units(result.addPerNode),
+      pricePerNode: units(result.newPricePerNode),
+      token: token.symbol,
+      tokenAddress: job.token,
+    });
   }
 
   /** The wallet's balance at the market in the pool's price token (available and held). */
