@@ -172,6 +172,15 @@ async function batch20(): Promise<[number, number]> {
   await f.networkHelpers.time.increase(7201);
   gas.settle = await gasOf((await f.asWallet(f.other)).write.settle([jobId]));
 }
+// A requester topping up an open job's escrow (Pool.escrowFunds): the price per node rises and
+// n × add is collected, through the extension's delegatecall.
+{
+  const { jobId } = await postGas(standardPool, 3n);
+  const add = 1_000n;
+  gas.topUpJob = await gasOf(
+    (await f.asWallet(f.requester)).write.topUpJob([jobId, add], { value: 3n * add }),
+  );
+}
 {
   await f.networkHelpers.time.increase(2 * 24 * 3600);
   gas.withdraw = await gasOf(
