@@ -26,7 +26,7 @@ export type PoolMetrics = {
   readonly consensusRate: number;
   /** Mean seconds from posting to settlement over settled jobs (block timestamps), 0 when none. */
   readonly avgSettlementSeconds: number;
-  /** Escrowed at posting, per token (base units). */
+  /** Escrowed at posting and by later top-ups (`Pool.escrowFunds`), per token (base units). */
   readonly escrowed: Readonly<Record<Address, bigint>>;
   /** Credited to accounts by settlements (payouts, refunds, fees), per token. */
   readonly credited: Readonly<Record<Address, bigint>>;
@@ -77,6 +77,12 @@ export function aggregateMetrics(
         posted.set(jobId, { at: e.blockNumber, token: a.token });
         add(escrowed, a.token, (a.pricePerNode as bigint) * BigInt(a.n as number));
         break;
+      case "JobToppedUp": {
+        // The event has no token: a top-up is always in the token the job was posted with.
+        const token = posted.get(jobId)?.token;
+        if (token !== undefined) add(escrowed, token, a.totalAdded as bigint);
+        break;
+      }
       case "SlotTaken":
       case "ResultCommitted":
         started.add(jobId);

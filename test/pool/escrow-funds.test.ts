@@ -6,7 +6,7 @@
  * errors and nothing sent.
  */
 import { expect } from "chai";
-import { getAddress, parseEther } from "viem";
+import { getAddress, parseEther, zeroAddress } from "viem";
 
 import {
   InvalidAmountError,
@@ -90,6 +90,9 @@ describe("Pool.escrowFunds on Hardhat's chain", function () {
       pricePerNode: "0.020000000000000003",
     });
     expect(await marketEth()).to.equal(before + parseEther("0.03") + 9n);
+    // The pool's metrics count the top-ups as escrow (the pool's only job so far: 3 × 0.01 posted).
+    const metrics = await pool.getMetrics();
+    expect(metrics.escrowed[zeroAddress]).to.equal(parseEther("0.03") + parseEther("0.03") + 9n);
     const price = parseEther("0.02") + 3n;
     expect((await f.market.read.job([BigInt(jobId)])).pricePerNode).to.equal(price);
 

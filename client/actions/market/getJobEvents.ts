@@ -15,6 +15,7 @@ import type { SettlementRecord } from "./jobTypes.ts";
 const JOB_EVENTS = [
   "JobPosted",
   "JobSpec",
+  "JobToppedUp",
   "SlotTaken",
   "ResultCommitted",
   "ResultRevealed",
