@@ -63,6 +63,14 @@ describe("benchmark scripts (tiny run of scripts/bench/all.ts)", function () {
       "batch20_perJob",
       "register",
       "heartbeat",
+      "post",
+      "takeSlot",
+      "commit",
+      "reveal",
+      "report",
+      "settle",
+      "withdraw",
+      "topUpJob",
     ])
       expect(Number.isInteger(positive(results.gas, key, "gas")), key).to.equal(true);
     const anchor = results.anchor!;
