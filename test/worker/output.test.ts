@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak256, toBytes, toHex } from "viem";
@@ -72,5 +73,40 @@ describe("job outputs: the worker's delivery and the requester's check", () => {
     expect(decryptWith(requesterKey, delivered)).to.deep.equal(bytes);
     // Strict level with a key present: plaintext (only level 3 encrypts).
     expect(await loadUri(await server.publish(4n, bytes, offer(2, publicKey)))).to.deep.equal(bytes);
+  });
+
+  it("refuses a large output it cannot serve (its port is taken): no URI, nothing written; serves it once the port is free", async () => {
+    // Another process holds the output port: the worker has no publisher for outputs over the inline limit.
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", () => r()));
+    const port = (holder.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), "sandrun-output-taken-"));
+    const blocked = new OutputServer({ stateDir: dir, inlineMaxBytes: 16, host: "127.0.0.1", port });
+    try {
+      const large = new Uint8Array(10_000).map((_, i) => i % 7);
+      let error: unknown;
+      try {
+        await blocked.publish(5n, large, offer(2));
+      } catch (e) {
+        error = e;
+      }
+      expect(error, "published an output it cannot serve").to.be.instanceOf(Error);
+      expect((error as NodeJS.ErrnoException).code).to.equal("EADDRINUSE");
+      expect(readdirSync(join(dir, "outputs")), "wrote an output nobody can fetch").to.deep.equal([]);
+      expect(blocked.baseUrl).to.equal("");
+      // Small outputs need no server: still delivered inline.
+      expect(await loadUri(await blocked.publish(6n, toBytes("tiny"), offer(2)))).to.deep.equal(
+        toBytes("tiny"),
+      );
+      // Once the port is free the same server serves the large output (the daemon retries on its next tick).
+      await new Promise<void>((r) => holder.close(() => r()));
+      const uri = await blocked.publish(5n, large, offer(2));
+      expect(uri.startsWith(`http://127.0.0.1:${port}/outputs/5-`)).to.equal(true);
+      expect(await loadUri(uri)).to.deep.equal(large);
+    } finally {
+      if (holder.listening) holder.close();
+      await blocked.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
