@@ -580,56 +580,52 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         SlotInfo[] memory slots = new SlotInfo[](n);
         bool directed = j.flags & DIRECTED != 0;
         mapping(uint256 => uint256) storage cells = _cells(jobId, j);
+        NodeSubmission[] calldata subs = s.nodes; // validated once, not per access
+        uint32 poolId = j.poolId;
         uint64[] memory ids = new uint64[](n);
         for (uint256 i; i < n; ++i) {
-            uint64 nodeId = s.nodes[i].nodeId;
+            uint64 nodeId = subs[i].nodeId;
             if (directed) {
                 if (cells[i].nodeId() != nodeId) revert JobMarketNotAssigned(jobId, nodeId);
             } else {
                 for (uint256 k; k < i; ++k) if (ids[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
-                if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
+                if (!poolRegistry.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
             }
             ids[i] = nodeId;
         }
         if (directed) _offerRow(jobId, j, n); // its assignments, read above, are all it ever wrote
         // One registry call locks all n; settlement below releases or slashes every lock.
         (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
-        for (uint256 i; i < n; ++i)
-            slots[i] = _verifySubmission(jobId, j, s.nodes[i], signers[i], c.price, uint8(i));
+        for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(c, j, subs[i], signers[i], uint8(i));
         _finish(c, j, slots);
     }
 
+    /// @dev Each access to a member of a nested calldata struct re-validates its offsets, so every
+    ///      field is read once into a local.
     function _verifySubmission(
-        uint256 jobId,
+        Ctx memory c,
         Job storage j,
         NodeSubmission calldata ns,
         address signer,
-        uint96 price,
         uint8 slot
     ) internal returns (SlotInfo memory info) {
+        uint64 nodeId = ns.nodeId;
         Reveal calldata r = ns.reveal;
+        bytes32 digest = r.digest;
+        uint96 invoice = r.invoice;
         bytes32 uriHash = keccak256(bytes(r.resultURI));
-        bytes32 seal = JobMessages.seal(
-            address(this),
-            jobId,
-            ns.nodeId,
-            r.digest,
-            uriHash,
-            r.invoice,
-            r.salt
-        );
+        bytes32 seal = JobMessages.seal(address(this), c.jobId, nodeId, digest, uriHash, invoice, r.salt);
         _requireSignature(
             signer,
-            JobMessages.commitHash(jobId, ns.nodeId, seal),
+            JobMessages.commitHash(c.jobId, nodeId, seal),
             ns.commitSignature,
-            jobId,
-            ns.nodeId
+            c.jobId,
+            nodeId
         );
-        if (r.invoice != 0) _checkInvoice(r.invoice, price);
-        if (j.level == VerificationLevel.Cryptographic)
-            _checkReceipt(jobId, j, ns.nodeId, signer, r, uriHash);
-        emit ResultRevealed(jobId, ns.nodeId, slot, r.digest, r.invoice, r.resultURI);
-        info = SlotInfo(ns.nodeId, SlotRecord.truncate(r.digest), true, r.invoice);
+        if (invoice != 0) _checkInvoice(invoice, c.price);
+        if (c.level == VerificationLevel.Cryptographic) _checkReceipt(c.jobId, j, nodeId, signer, r, uriHash);
+        emit ResultRevealed(c.jobId, nodeId, slot, digest, invoice, r.resultURI);
+        info = SlotInfo(nodeId, SlotRecord.truncate(digest), true, invoice);
     }
 
     // ═════════════════════════════ internals: settlement ═════════════════════════════
