@@ -912,18 +912,35 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         uint256 amount,
         uint32 heldUntil
     ) internal {
-        Balance memory b = _balances[account][token];
-        if (heldUntil == 0) {
-            b.available += uint128(amount);
-        } else {
-            if (b.heldUntil <= block.timestamp) {
-                b.available += b.held;
-                b.held = 0;
-            }
-            b.held += uint96(amount);
-            if (heldUntil > b.heldUntil) b.heldUntil = heldUntil;
+        // The balance word is read and written once, on the stack: a memory copy of the struct
+        // hashes the mapping keys twice and packs through memory.
+        Balance storage b = _balances[account][token];
+        uint256 word;
+        // Raw read of the one-word Balance (layout: available bits 0-127 | held 128-223 | heldUntil 224-255).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := sload(b.slot)
         }
-        _balances[account][token] = b;
+        uint128 available = uint128(word);
+        uint96 held = uint96(word >> 128);
+        uint32 until = uint32(word >> 224);
+        if (heldUntil == 0) {
+            available += uint128(amount);
+        } else {
+            if (until <= block.timestamp) {
+                available += held;
+                held = 0;
+            }
+            held += uint96(amount);
+            if (heldUntil > until) until = heldUntil;
+        }
+        // Packed in Solidity (inline assembly may see dirty high bits of narrow types).
+        word = uint256(available) | (uint256(held) << 128) | (uint256(until) << 224);
+        // Writes the word back in the same layout.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(b.slot, word)
+        }
         // Held payouts are listed in JobSettled's record; only immediate credits are announced here.
         if (heldUntil == 0) emit PaymentCredited(jobId, account, token, amount, 0);
     }
