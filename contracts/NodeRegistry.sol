@@ -392,7 +392,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         account.locked -= amount;
         account.bond -= amount;
         _recordOutcome(nodeId, account, outcome);
-        node.account = account;
+        _storeAccount(node.account, account);
         token = _tokenConfig(core.bondTokenId()).token;
         emit CollateralSlashed(nodeId, msg.sender, amount, account.bond);
         _pay(token, msg.sender, amount);
@@ -804,7 +804,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
         account.locked -= amount;
         _recordOutcome(nodeId, account, outcome);
-        node.account = account;
+        _storeAccount(node.account, account);
         return (owner_, account.locked);
     }
 
@@ -820,6 +820,24 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         }
         config.token = address(uint160(word));
         config.minBond = uint96(word >> 160);
+    }
+
+    /// @dev `stored = a` as one packed write: the struct copy Solidity generates re-reads and masks
+    ///      the word per field. Layout (BondAccount's declaration order): bond bits 0-95 | locked
+    ///      96-191 | completed 192-223 | failed 224-239 | slashed 240-247 | disputesLost 248-255.
+    function _storeAccount(BondAccount storage stored, BondAccount memory a) private {
+        uint256 word =
+            uint256(a.bond) |
+                (uint256(a.locked) << 96) |
+                (uint256(a.completed) << 192) |
+                (uint256(a.failed) << 224) |
+                (uint256(a.slashed) << 240) |
+                (uint256(a.disputesLost) << 248);
+        // One SSTORE of the packed word (packed above in Solidity, so no dirty high bits).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(stored.slot, word)
+        }
     }
 
     /// @dev Bumps the counter for `outcome` (saturating, so a counter can never wrap) and emits
