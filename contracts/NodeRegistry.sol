@@ -370,10 +370,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (outcomes.length != n) revert NodeRegistryLengthMismatch(n, outcomes.length);
         owners = new address[](n);
         for (uint256 i; i < n; ++i) {
+            // Each is read once: every calldata array access re-checks its bounds.
+            uint64 nodeId = nodeIds[i];
+            Outcome outcome = outcomes[i];
             uint96 locked;
-            (owners[i], locked) = _release(nodeIds[i], amount, outcomes[i]);
+            (owners[i], locked) = _release(nodeId, amount, outcome);
             // An outcome already announced ReputationUpdated (indexers re-read the node on it).
-            if (outcomes[i] == Outcome.None) emit CollateralReleased(nodeIds[i], amount, locked);
+            if (outcome == Outcome.None) emit CollateralReleased(nodeId, amount, locked);
         }
     }
 
