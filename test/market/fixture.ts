@@ -211,6 +211,22 @@ export async function deployMarket(
     return await viem.getContractAt("JobMarket", market.address, { client: { wallet } });
   }
 
+  /**
+   * Deploys a 6-decimal MockERC20 and a FeeOnTransferToken, allow-lists both at the market, and
+   * gives the requester `amount` of each, approved to the market (the ERC-20 escrow tests' set-up).
+   */
+  async function requesterTokens(amount: bigint) {
+    const token = await viem.deployContract("MockERC20", ["Mock USD", "mUSD", 6]);
+    const fot = await viem.deployContract("FeeOnTransferToken", []);
+    for (const address of [token.address, fot.address]) {
+      await market.write.setTokenAllowed([address, true]);
+      const asRequester = await viem.getContractAt("MockERC20", address, { client: { wallet: requester } });
+      await asRequester.write.mint([requester.account.address, amount]);
+      await asRequester.write.approve([market.address, amount]);
+    }
+    return { token, fot };
+  }
+
   /** The seal the contract expects (JobMessages.seal). */
   function seal(jobId: bigint, nodeId: bigint, r: RevealInput): Hex {
     return keccak256(
@@ -310,6 +326,7 @@ export async function deployMarket(
     request,
     post,
     asWallet,
+    requesterTokens,
     seal,
     revealOf,
     signCommit,

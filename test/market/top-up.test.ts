@@ -306,18 +306,9 @@ describe("JobMarket topUpJob", () => {
   it("ERC-20: pulls exactly n × add in the job's token, refuses ETH with it, and a fee-on-transfer shortfall", async () => {
     const f = await fresh(3);
     const steps = nodeSteps(f);
-    const token = await f.viem.deployContract("MockERC20", ["Mock USD", "mUSD", 6]);
-    const fot = await f.viem.deployContract("FeeOnTransferToken", []);
-    await f.market.write.setTokenAllowed([token.address, true]);
-    await f.market.write.setTokenAllowed([fot.address, true]);
-    const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
     const price = 1_000_000n;
-    for (const address of [token.address, fot.address]) {
-      const t = await f.viem.getContractAt("MockERC20", address);
-      await t.write.mint([f.requester.account.address, 100n * price]);
-      const asReq = await f.viem.getContractAt("MockERC20", address, { client: { wallet: f.requester } });
-      await asReq.write.approve([f.market.address, 100n * price]);
-    }
+    const { token, fot } = await f.requesterTokens(100n * price);
+    const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
     const m = await f.asWallet(f.requester);
     await m.write.postJob([f.request(pool, { token: token.address, pricePerNode: price })]);
     const jobId = await f.market.read.lastJobId();
