@@ -25,7 +25,7 @@ import { getNode } from "../../client/actions/registry/getNode.ts";
 import { outputDigest } from "../../client/job/output.ts";
 import type { Node } from "../../client/node/node.ts";
 import { createSandrun } from "../../client/worker/attach.ts";
-import { settledOf } from "../e2e/accounting.ts";
+import { consensusOf, settledOf } from "../e2e/accounting.ts";
 import { inlineSpecFields, jsSpec, nodeOwnerKey, setupE2E, type E2E } from "../e2e/harness.ts";
 
 describe("client over WebSocket (viem webSocket() against hardhat node)", function () {
@@ -167,15 +167,9 @@ describe("client over WebSocket (viem webSocket() against hardhat node)", functi
     // Both commit and reveal (strict), so the job settles with both agreeing on the real output.
     const settled = await settledOf(m, jobId, 120_000);
     expect(settled.consensus).to.equal(true);
-    const reached = await m.publicClient.getContractEvents({
-      address: m.market.address,
-      abi: m.market.abi,
-      eventName: "ConsensusReached",
-      args: { jobId },
-      fromBlock: 0n,
-    });
-    expect(reached[0]!.args.agreeing).to.equal(2);
-    expect(reached[0]!.args.digest!.toLowerCase()).to.equal(
+    const reached = await consensusOf(m, jobId);
+    expect(reached.agreeing).to.equal(2);
+    expect(reached.digest!.toLowerCase()).to.equal(
       outputDigest(new TextEncoder().encode("over websocket\n")).slice(0, 42),
     );
     expect(await completed).to.deep.equal({ jobId: jobId.toString(), consensus: true });

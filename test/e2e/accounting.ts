@@ -38,6 +38,19 @@ export async function revealsOf(m: Market, jobId: bigint): Promise<Reveal[]> {
   return logs.map((l) => ({ nodeId: l.args.nodeId!, digest: l.args.digest!, invoice: l.args.invoice! }));
 }
 
+/** The arguments of `jobId`'s ConsensusReached event (the agreed digest and how many agreed). */
+export async function consensusOf(m: Market, jobId: bigint) {
+  const logs = await m.publicClient.getContractEvents({
+    address: m.market.address,
+    abi: m.market.abi,
+    eventName: "ConsensusReached",
+    args: { jobId },
+    fromBlock: 0n,
+  });
+  expect(logs, `job ${jobId} reached consensus`).to.have.length(1);
+  return logs[0]!.args;
+}
+
 /** Waits for `jobId`'s JobSettled event; returns its arguments. */
 export async function settledOf(m: Market, jobId: bigint, timeoutMs = 90_000) {
   const log = await until(

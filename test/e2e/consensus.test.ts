@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { outputDigest } from "../../client/job/output.ts";
 import { BOND, L, PRICE, S } from "../market/fixture.ts";
+import { consensusOf } from "./accounting.ts";
 import { inlineSpecFields, jsSpec, setupE2E, until, type E2E } from "./harness.ts";
 
 describe("e2e: 2-of-3 strict consensus with three worker processes", function () {
@@ -42,18 +43,12 @@ describe("e2e: 2-of-3 strict consensus with three worker processes", function ()
       return logs[0];
     });
     expect(settled.args.consensus).to.equal(true);
-    const reached = await m.publicClient.getContractEvents({
-      address: m.market.address,
-      abi: m.market.abi,
-      eventName: "ConsensusReached",
-      args: { jobId },
-      fromBlock: 0n,
-    });
+    const reached = await consensusOf(m, jobId);
     // The agreed digest is keccak256 of the program's real stdout.
-    expect(reached[0]!.args.digest!.toLowerCase()).to.equal(
+    expect(reached.digest!.toLowerCase()).to.equal(
       outputDigest(new TextEncoder().encode("42\n")).slice(0, 42),
     );
-    expect(reached[0]!.args.agreeing).to.equal(3);
+    expect(reached.agreeing).to.equal(3);
 
     // Every worker withdraws what it was credited (challenge window 0: available at once).
     const owners = m.nodes.slice(0, 3).map((n) => n.owner.account.address.toLowerCase());

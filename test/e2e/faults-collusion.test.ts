@@ -11,6 +11,7 @@ import { outputDigest } from "../../client/job/output.ts";
 import { BOND, COLLATERAL, ETH, L, PRICE, S, type TestNode } from "../market/fixture.ts";
 import {
   allWithdrawn,
+  consensusOf,
   expectCredits,
   expectedCredits,
   owed,
@@ -69,15 +70,9 @@ describe("e2e: two colluding nodes in 3-of-5", function () {
     const settled = await settledOf(m, jobId, 180_000);
     expect(settled.consensus).to.equal(true);
     const honestDigest = digestOf("collusion\n");
-    const reached = await m.publicClient.getContractEvents({
-      address: m.market.address,
-      abi: m.market.abi,
-      eventName: "ConsensusReached",
-      args: { jobId },
-      fromBlock: 0n,
-    });
-    expect(reached[0]!.args.digest!.toLowerCase()).to.equal(honestDigest.slice(0, 42));
-    expect(reached[0]!.args.agreeing).to.equal(3);
+    const reached = await consensusOf(m, jobId);
+    expect(reached.digest!.toLowerCase()).to.equal(honestDigest.slice(0, 42));
+    expect(reached.agreeing).to.equal(3);
 
     // The two colluders really agreed with each other, on something else than the truth.
     const reveals = await revealsOf(m, jobId);
