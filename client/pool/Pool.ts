@@ -269,28 +269,29 @@ export type EscrowTransaction = {
 /** The market's escrow bound: every job's `n × pricePerNode` fits a uint96. */
 const MAX_UINT96 = 2n ** 96n - 1n;
 
-const jobIdOf = (raw: string | bigint): bigint => {
+/**
+ * A node or job id from what a caller passed: a positive integer (string, bigint or number), or
+ * a typed ValidationError naming `field` — never the SyntaxError `BigInt("abc")` throws.
+ */
+const positiveId = (
+  raw: string | bigint | number,
+  subject: string,
+  field: string,
+  noun: "node" | "job",
+): bigint => {
   try {
     const id = BigInt(raw);
     if (id > 0n) return id;
   } catch {
     // not an integer: refused below
   }
-  throw new ValidationError("Escrow top-up", [
-    { field: "jobId", message: `not a job id: ${JSON.stringify(String(raw))}` },
+  throw new ValidationError(subject, [
+    { field, message: `not a ${noun} id: ${JSON.stringify(String(raw))}` },
   ]);
 };
 
-const idOf = (ref: NodeRef): bigint => {
-  const raw = typeof ref === "object" ? ref.id : ref;
-  try {
-    return BigInt(raw);
-  } catch {
-    throw new ValidationError("Node", [
-      { field: "node", message: `not a node id: ${JSON.stringify(String(raw))}` },
-    ]);
-  }
-};
+const idOf = (ref: NodeRef): bigint =>
+  positiveId(typeof ref === "object" ? ref.id : ref, "Node", "node", "node");
 
 /**
  * A pool on-chain. Create one with `sandrun.pool()…join()` or load one with {@link Pool.load}.
@@ -952,7 +953,7 @@ export class Pool implements JobPoolRef {
     disputeId: string | bigint,
     options: { uphold?: boolean } = {},
   ): Promise<DisputeResolution> {
-    const jobId = BigInt(disputeId);
+    const jobId = positiveId(disputeId, "Dispute", "disputeId", "job");
     const ctx = this.#ctx;
     const d = await getDispute(ctx.client, { jobMarket: ctx.jobMarket, jobId });
     if (!d.exists)
@@ -1045,7 +1046,12 @@ export class Pool implements JobPoolRef {
   async distributePayments(
     jobResult: JobResult | { id: string } | string | bigint,
   ): Promise<PaymentDistribution> {
-    const jobId = BigInt(typeof jobResult === "object" ? jobResult.id : jobResult);
+    const jobId = positiveId(
+      typeof jobResult === "object" ? jobResult.id : jobResult,
+      "Payments",
+      "jobId",
+      "job",
+    );
     const ctx = this.#ctx;
     const job = await getJob(ctx.client, { jobMarket: ctx.jobMarket, jobId });
     if (job.poolId !== BigInt(this.id)) {
@@ -1133,7 +1139,7 @@ export class Pool implements JobPoolRef {
    */
   async escrowFunds(amount: string, jobId: string | bigint): Promise<EscrowTransaction> {
     const ctx = this.#ctx;
-    const id = jobIdOf(jobId);
+    const id = positiveId(jobId, "Escrow top-up", "jobId", "job");
     const job = await getJob(ctx.client, { jobMarket: ctx.jobMarket, jobId: id });
     const refuse = (message: string) => new ValidationError("Escrow top-up", [{ field: "jobId", message }]);
     if (job.status === "none") throw refuse(`job ${id} does not exist`);

@@ -289,6 +289,21 @@ describe("Pool against Hardhat's chain", () => {
       () => expect.fail("escrowFunds"),
       (e: unknown) => expect(e).to.be.instanceOf(ValidationError),
     );
+    // Ids that are not positive integers are typed refusals, not BigInt's SyntaxError.
+    const notIds: [string, () => Promise<unknown>][] = [
+      ["distributePayments", () => pool.distributePayments("abc")],
+      ["resolveDispute", () => pool.resolveDispute("1.5")],
+      ["escrowFunds", () => pool.escrowFunds("1", "0")],
+      ["removeNode", () => pool.removeNode("-2")],
+    ];
+    for (const [method, call] of notIds)
+      await call().then(
+        () => expect.fail(method),
+        (e: unknown) =>
+          expect(e, method)
+            .to.be.instanceOf(ValidationError)
+            .and.match(/not a (job|node) id/),
+      );
     pool.close();
   });
 });
