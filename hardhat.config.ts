@@ -43,6 +43,15 @@ export default defineConfig({
           evmVersion: "cancun",
         },
       },
+      // The gas-floor probe (bench only) at the settings that make it cheapest to run.
+      "contracts/test/LifecycleFloor.sol": {
+        version: solcVersion,
+        path: require.resolve("solc/soljson.js"),
+        settings: {
+          optimizer: { enabled: true, runs: 4_294_967_295 },
+          evmVersion: "cancun",
+        },
+      },
       // At 10,000 runs the registry's inlined packing and view encoders reach 27.6 KB, over the
       // 24 KiB limit; 1,000 runs gives 22.4 KB and costs its storage-bound operations almost nothing.
       "contracts/NodeRegistry.sol": {

@@ -227,8 +227,8 @@ export async function deployMarket(
     return { token, fot };
   }
 
-  /** The seal the contract expects (JobMessages.seal). */
-  function seal(jobId: bigint, nodeId: bigint, r: RevealInput): Hex {
+  /** The seal the contract expects (JobMessages.seal); `contract` is the market (or the gas-floor probe). */
+  function seal(jobId: bigint, nodeId: bigint, r: RevealInput, contract: Hex = market.address): Hex {
     return keccak256(
       encodeAbiParameters(
         [
@@ -243,7 +243,7 @@ export async function deployMarket(
         ],
         [
           BigInt(chainId),
-          market.address,
+          contract,
           jobId,
           nodeId,
           r.digest,
