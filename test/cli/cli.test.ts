@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { nodeOwnerKey, setupE2E, stopProcess, type E2E } from "../e2e/harness.ts";
+import { nodeOwnerKey, setupE2E, stopProcess, until, type E2E } from "../e2e/harness.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "client", "cli", "bin.ts");
@@ -141,8 +141,9 @@ describe("sandrun CLI (real process, hardhat node)", function () {
         "100",
         "--node-id",
         String(i + 1),
+        // node 3 heartbeats every 250 ms; the others not at all (0 = off)
         "--heartbeat-ms",
-        "0",
+        i === 2 ? "250" : "0",
         // node 1's owner leaves its earnings for `sandrun withdraw` to pull
         ...(i === 0 ? ["--withdraw-threshold", (10n ** 30n).toString()] : []),
       ];
@@ -157,6 +158,11 @@ describe("sandrun CLI (real process, hardhat node)", function () {
       });
       expect(JSON.parse(ready)).to.include({ ready: true, nodeId: String(i + 1) });
     }
+
+    // --heartbeat-ms reaches the daemon: node 3's worker heartbeats on-chain, nodes 1 and 2 never do.
+    const heartbeats = async (nodeId: bigint) =>
+      (await e.market.registry.getEvents.Heartbeat({ nodeId }, { fromBlock: 0n })).length;
+    await until("node 3's worker heartbeats (--heartbeat-ms 250)", async () => (await heartbeats(3n)) >= 2);
 
     const s = run([
       "--key-file",
@@ -189,6 +195,9 @@ describe("sandrun CLI (real process, hardhat node)", function () {
     const w = run(["--key-file", join(e.dir, "cli-node-0.key"), "withdraw", "--json"]);
     expect(w.status, w.stderr).to.equal(0);
     expect(BigInt(String(w.json!.amount)) > 0n).to.equal(true);
+
+    expect(await heartbeats(1n)).to.equal(0);
+    expect(await heartbeats(2n)).to.equal(0);
 
     // worker start drains on SIGTERM and exits 0.
     const code = await stopProcess(workers[1]!, "SIGTERM");
