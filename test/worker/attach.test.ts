@@ -10,27 +10,16 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { network } from "hardhat";
 import pino from "pino";
-import { parseEther, zeroAddress, type Hex } from "viem";
+import { zeroAddress } from "viem";
 import { generatePrivateKey } from "viem/accounts";
-import SandrunModule from "../../ignition/modules/Sandrun.ts";
-import { postJob } from "../../client/actions/market/postJob.ts";
-import { createPool } from "../../client/actions/pools/createPool.ts";
-import { JobBuilder, type Job } from "../../client/job/JobBuilder.ts";
 import { outputDigest } from "../../client/job/output.ts";
 import type { Node } from "../../client/node/node.ts";
 import { recoverReceiptSigner } from "../../client/proofs/recover.ts";
-import {
-  createSandrun,
-  createWorker,
-  type WorkerExecution,
-  type WorkerProof,
-} from "../../client/worker/attach.ts";
+import { createWorker, type WorkerExecution, type WorkerProof } from "../../client/worker/attach.ts";
 import { NotSupportedError } from "../../client/errors.ts";
 import { createSandrun as createCoreSandrun } from "../../client/sandrun.ts";
-
-const PRICE = parseEther("0.01");
+import { attachFixture, PRICE, until } from "./attach-fixture.ts";
 
 describe("worker attached to Node (in-process chain)", function () {
   this.timeout(120_000);
@@ -41,102 +30,12 @@ describe("worker attached to Node (in-process chain)", function () {
   });
   after(() => rmSync(stateRoot, { recursive: true, force: true }));
 
-  async function fixture() {
-    const connection = await network.create();
-    const { viem, ignition } = connection;
-    const publicClient = await viem.getPublicClient();
-    const wallets = await viem.getWalletClients();
-    const deployed = await ignition.deploy(SandrunModule, {
-      parameters: { Sandrun: { minBond: parseEther("0.1"), challengeWindow: 0 } },
-    });
-    const requester = wallets[1]!;
-    const operators = [wallets[2]!, wallets[3]!, wallets[4]!];
-    const logger = pino(
-      { level: process.env.WORKER_LOG ? "debug" : "silent" },
-      process.env.WORKER_LOG ? pino.destination(process.env.WORKER_LOG) : undefined,
-    );
-    const register = async (i: number, identity?: Hex): Promise<Node> => {
-      const sandrun = createSandrun({
-        publicClient,
-        walletClient: operators[i]!,
-        deployment: deployed,
-        worker: {
-          logger,
-          config: {
-            stateDir: join(stateRoot, `run-${Date.now()}`),
-            pollIntervalMs: 100,
-            heartbeatIntervalMs: 0,
-          },
-        },
-      });
-      let b = sandrun
-        .node()
-        .alias(`rig-${i}`)
-        .capabilities({
-          cpu: { cores: 16, threads: 32, frequency: 3600 },
-          memory: { total: 64, type: "ddr4", speed: 3200 },
-          storage: { type: "nvme", capacity: 2000, iops: 100000 },
-          network: { bandwidth: 1000, latency: 10 },
-        })
-        .region("us-west-2")
-        .pricing({ cpu: { perCoreHour: "0.02" }, currency: "ETH" })
-        .bondAmount("1.0", "ETH");
-      if (identity) b = b.identity(identity);
-      return b.register();
-    };
-    const job = async (expr: string): Promise<Job> =>
-      new JobBuilder()
-        .code(`console.log(String(${expr}));`)
-        .runtime("js")
-        .timeout(5_000)
-        .memory("128MB")
-        .build();
-    const post = async (poolId: bigint, j: Job) =>
-      (
-        await postJob(
-          { publicClient, walletClient: requester },
-          {
-            jobMarket: deployed.jobMarket.address,
-            request: {
-              poolId,
-              specHash: j.specHash,
-              runtime: "js",
-              redundancy: 3,
-              resources: j.resources,
-              token: zeroAddress,
-              pricePerNode: PRICE,
-              collateralPerNode: parseEther("0.05"),
-              commitWindow: 600,
-              revealWindow: 600,
-              inlineSpec: `0x${Buffer.from(j.specBytes).toString("hex")}`,
-            },
-          },
-        )
-      ).jobId;
-    const pool = async (nodes: Node[]) =>
-      (
-        await createPool(
-          { publicClient, walletClient: requester },
-          {
-            poolRegistry: deployed.poolRegistry.address,
-            policy: { consensus: "2-of-3", verification: "strict" },
-            nodes: nodes.map((n) => n.nodeId),
-          },
-        )
-      ).poolId;
-    const market = await viem.getContractAt("JobMarket", deployed.jobMarket.address);
-    return { connection, publicClient, deployed, operators, register, job, post, pool, market };
-  }
-
-  async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  let current: Awaited<ReturnType<typeof attachFixture>> | undefined;
+  const fixture = async () => (current = await attachFixture(stateRoot));
+  afterEach(async () => {
+    await current?.shutdownAll();
+    current = undefined;
+  });
 
   it("the core root without the worker refuses startListening with a typed error", async () => {
     const { publicClient, deployed, operators } = await fixture();

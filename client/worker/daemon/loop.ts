@@ -393,7 +393,8 @@ export class WorkerDaemon {
 
   #startExecution(offer: OfferDetails): void {
     const key = offer.jobId.toString();
-    if (this.#running.has(key) || this.#stopping) return;
+    // Each job runs at most once per history: its digest may already be sealed in a commit.
+    if (this.#running.has(key) || this.#stopping || this.#state.done(offer.jobId, "executed")) return;
     const abort = new AbortController();
     const { logger, runner } = this.#p;
     this.#p.emit("job-started", { jobId: key });
@@ -460,8 +461,12 @@ export class WorkerDaemon {
   async #advance(jobId: bigint, now: number): Promise<void> {
     const key = jobId.toString();
     const { chain, logger } = this.#p;
+    const slot = this.#state.job(jobId)!.slot;
+    const onChain = await this.#rpc("held", () => chain.held(jobId, slot));
+    // Read the record AFTER the chain: an execution that finished while `held` was in flight
+    // has recorded its digest by now, and a record read before would ask to run the job again
+    // (twice the work, and a nondeterministic job's second digest would not match the seal).
     const rec = this.#state.job(jobId)!;
-    const onChain = await this.#rpc("held", () => chain.held(jobId, rec.slot));
     const held = { ...onChain, mySlot: { ...onChain.mySlot, executed: rec.steps.executed !== undefined } };
     const step = nextStep(held, now);
     if (step === "done") {
