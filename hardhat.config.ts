@@ -6,6 +6,7 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
 import { configVariable, defineConfig } from "hardhat/config";
+import { exitGuardHooks } from "./test/support/exit-guard.ts";
 
 // The compiler comes from the pinned npm `solc` package (WebAssembly), never from a
 // download: these machines reach only the npm registry. See ../shared/TOOLCHAIN.md.
@@ -73,6 +74,8 @@ export default defineConfig({
   test: {
     mocha: {
       timeout: 120_000,
+      // Ends the run if a failed test left something running (test/support/exit-guard.ts).
+      rootHooks: exitGuardHooks,
     },
   },
   networks: {
