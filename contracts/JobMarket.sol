@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {IJobMarket} from "./interfaces/IJobMarket.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
-import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {VerificationLevel} from "./types/Policy.sol";
 import {
     Job,
@@ -38,11 +37,13 @@ contract JobMarket is JobMarketBase, IJobMarket {
     address public immutable settlementModule;
     /// @notice Delegated code: batch posting, carried and batched node steps, disputes (JobMarketExtension).
     address public immutable extension;
+    /// @notice Delegated code: the pools (PoolRegistry), for every selector this contract lacks.
+    address public immutable poolModule;
 
     /// @param nodes_ the node registry (collateral locks, slashes, reputation)
-    /// @param pools_ the pool registry (policy, membership)
-    /// @param settlementModule_ a JobMarketSettlement built for the same registries
-    /// @param extension_ a JobMarketExtension built for the same registries and settlement module
+    /// @param poolModule_ a PoolRegistry built for the same node registry: pools live here (see fallback)
+    /// @param settlementModule_ a JobMarketSettlement built for the same node registry
+    /// @param extension_ a JobMarketExtension built for the same node registry and settlement module
     /// @param owner_ the admin (Ownable2Step)
     /// @param treasury_ receives protocol fees
     /// @param feeBps_ protocol fee in basis points, at most MAX_FEE_BPS
@@ -52,7 +53,7 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @param disputePeriod_ seconds an arbiter has to rule
     constructor(
         INodeCollateral nodes_,
-        IPoolMembership pools_,
+        address poolModule_,
         address settlementModule_,
         address extension_,
         address owner_,
@@ -62,8 +63,10 @@ contract JobMarket is JobMarketBase, IJobMarket {
         uint32 challengeWindow_,
         uint96 disputeDeposit_,
         uint32 disputePeriod_
-    ) JobMarketBase(nodes_, pools_, owner_) {
-        if (settlementModule_ == address(0) || extension_ == address(0)) revert JobMarketZeroAddress();
+    ) JobMarketBase(nodes_, owner_) {
+        if (poolModule_ == address(0) || settlementModule_ == address(0) || extension_ == address(0))
+            revert JobMarketZeroAddress();
+        poolModule = poolModule_;
         settlementModule = settlementModule_;
         extension = extension_;
         _setTreasury(treasury_);
@@ -75,6 +78,13 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @notice Accepts ETH only from the node registry (slashed collateral); anything else would be unattributed.
     receive() external payable {
         if (msg.sender != address(nodeRegistry)) revert JobMarketUnexpectedEth(msg.sender);
+    }
+
+    /// @notice The pools' functions (PoolRegistry's ABI, at this address): run in the pool module on
+    ///         this storage. Posting and slot-taking read pools from here, without a call.
+    /// @dev Not payable: no pool function takes ETH. A selector the pool module lacks reverts there.
+    fallback() external {
+        _delegate(poolModule);
     }
 
     // ═════════════════════════════ posting ═════════════════════════════

@@ -7,7 +7,6 @@ import {JobMarket} from "./JobMarket.sol";
 import {JobMarketSettlement} from "./JobMarketSettlement.sol";
 import {JobMarketExtension} from "./JobMarketExtension.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
-import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {ConsensusStrategy, VerificationLevel, PoolPolicy} from "./types/Policy.sol";
 import {PoolRequirements} from "./types/PoolTypes.sol";
 import {Capabilities, Prices} from "./types/NodeTypes.sol";
@@ -46,14 +45,13 @@ contract JobMarketTest {
 
     function setUp() public {
         registry = new NodeRegistry(address(this), 0.1 ether, 1 hours, 1 hours);
-        pools = new PoolRegistry(address(registry));
         INodeCollateral nodes = INodeCollateral(address(registry));
-        IPoolMembership membership = IPoolMembership(address(pools));
-        JobMarketSettlement settlement = new JobMarketSettlement(nodes, membership);
-        JobMarketExtension extension = new JobMarketExtension(nodes, membership, address(settlement));
+        PoolRegistry poolModule = new PoolRegistry(address(registry));
+        JobMarketSettlement settlement = new JobMarketSettlement(nodes);
+        JobMarketExtension extension = new JobMarketExtension(nodes, address(settlement));
         market = new JobMarket(
             nodes,
-            membership,
+            address(poolModule),
             address(settlement),
             address(extension),
             address(this),
@@ -65,6 +63,7 @@ contract JobMarketTest {
             3 days
         );
         registry.setJobMarket(address(market));
+        pools = PoolRegistry(address(market)); // the pool functions run at the market's address
         vm.deal(address(this), 1_000_000 ether);
         uint64[] memory ids = new uint64[](NODES);
         Capabilities memory caps;

@@ -16,7 +16,6 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {IJobMarketEvents} from "./interfaces/IJobMarket.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
-import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {ConsensusStrategy, VerificationLevel, Outcome, PoolPolicy} from "./types/Policy.sol";
 import {
     Job,
@@ -31,6 +30,7 @@ import {
 import {Consensus} from "./libraries/Consensus.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
+import {PoolStorage} from "./libraries/PoolStorage.sol";
 
 /// @title Storage and shared logic of the Sandrun job market
 /// @notice JobMarket (the entry point) and JobMarketExtension (the rarely used or heavy paths it
@@ -84,7 +84,6 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     INodeCollateral public immutable nodeRegistry;
-    IPoolMembership public immutable poolRegistry;
 
     /// @dev Job flag: the job names its nodes.
     uint8 internal constant DIRECTED = 1;
@@ -113,14 +112,9 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     mapping(address token => bool) internal _allowedTokens;
     mapping(uint256 jobId => Dispute) internal _disputes;
 
-    constructor(
-        INodeCollateral nodes_,
-        IPoolMembership pools_,
-        address owner_
-    ) Ownable(owner_) EIP712("Sandrun JobMarket", "1") {
-        if (address(nodes_) == address(0) || address(pools_) == address(0)) revert JobMarketZeroAddress();
+    constructor(INodeCollateral nodes_, address owner_) Ownable(owner_) EIP712("Sandrun JobMarket", "1") {
+        if (address(nodes_) == address(0)) revert JobMarketZeroAddress();
         nodeRegistry = nodes_;
-        poolRegistry = pools_;
     }
 
     /// @notice New posts are stopped (OpenZeppelin Pausable's names; nothing else is ever paused).
@@ -171,7 +165,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     // ═════════════════════════════ posting ═════════════════════════════
 
     function _post(JobRequest calldata r) internal returns (uint256 jobId, uint256 escrow) {
-        (PoolPolicy memory policy, ) = poolRegistry.poolPolicy(r.poolId);
+        PoolPolicy memory policy = PoolStorage.policyOf(r.poolId);
         ConsensusStrategy strategy = policy.strategy;
         uint256 n = r.redundancy;
         if (r.strategy != type(uint8).max) {
@@ -277,7 +271,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         for (uint256 i; i < n; ++i) {
             uint64 nodeId = nodes[i];
             for (uint256 k; k < i; ++k) if (nodes[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
-            if (!poolRegistry.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
+            if (!PoolStorage.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
             cells[i] = SlotRecord.pack(nodeId, 0, 0);
         }
     }
@@ -397,7 +391,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         for (uint8 i; i < taken; ++i) {
             if (slots[i].nodeId() == nodeId) revert JobMarketAlreadyTaken(jobId, nodeId);
         }
-        if (!poolRegistry.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
+        if (!PoolStorage.isMember(j.poolId, nodeId)) revert JobMarketNotPoolMember(j.poolId, nodeId);
         return taken;
     }
 
@@ -589,7 +583,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
                 if (cells[i].nodeId() != nodeId) revert JobMarketNotAssigned(jobId, nodeId);
             } else {
                 for (uint256 k; k < i; ++k) if (ids[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
-                if (!poolRegistry.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
+                if (!PoolStorage.isMember(poolId, nodeId)) revert JobMarketNotPoolMember(poolId, nodeId);
             }
             ids[i] = nodeId;
         }

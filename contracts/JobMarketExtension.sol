@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {IArbiter} from "./interfaces/IArbiter.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
-import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {
     Job,
     JobRequest,
@@ -25,11 +24,7 @@ contract JobMarketExtension is JobMarketBase {
     /// @notice The settlement module this code delegatecalls when a step decides a job.
     address public immutable settlementModule;
 
-    constructor(
-        INodeCollateral nodes_,
-        IPoolMembership pools_,
-        address settlementModule_
-    ) JobMarketBase(nodes_, pools_, msg.sender) {
+    constructor(INodeCollateral nodes_, address settlementModule_) JobMarketBase(nodes_, msg.sender) {
         if (settlementModule_ == address(0)) revert JobMarketZeroAddress();
         settlementModule = settlementModule_;
     }

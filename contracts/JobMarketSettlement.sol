@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
-import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {Job, JobStatus, JobSubmission, Dispute, SettlementRecord} from "./types/Job.sol";
 import {JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
@@ -11,7 +10,7 @@ import {JobMarketBase} from "./JobMarketBase.sol";
 /// @notice Never called directly: JobMarket (and JobMarketExtension) delegatecall it, so it runs on
 ///         JobMarket's storage, balance and address. Called directly it only sees its own empty storage.
 contract JobMarketSettlement is JobMarketBase {
-    constructor(INodeCollateral nodes_, IPoolMembership pools_) JobMarketBase(nodes_, pools_, msg.sender) {}
+    constructor(INodeCollateral nodes_) JobMarketBase(nodes_, msg.sender) {}
 
     /// @notice See IJobMarket.
     function settle(uint256 jobId) external {

@@ -7,36 +7,42 @@ import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {IPoolRegistry} from "./interfaces/IPoolRegistry.sol";
+import {PoolStorage} from "./libraries/PoolStorage.sol";
 import {ConsensusStrategy, PoolPolicy} from "./types/Policy.sol";
 import {Capabilities, NodeStatus} from "./types/NodeTypes.sol";
 import {PoolRequirements, Requirement} from "./types/PoolTypes.sol";
 
 /// @title Sandrun pool registry
-/// @notice See {IPoolRegistry}. Holds no funds.
+/// @notice See {IPoolRegistry}. Holds no funds. Its functions run at the job market's address:
+///         JobMarket delegatecalls this code for every selector it does not have, so pools are
+///         stored in the market's storage (PoolStorage's namespace) and users call the pool
+///         functions on the market's address with this contract's ABI.
 /// @dev Membership is an `EnumerableSet.UintSet` per pool: its position map answers `isMember` in one
 ///      slot read and its array serves the paged `members` view; add and remove are O(1).
 contract PoolRegistry is IPoolRegistry {
     using EnumerableSet for EnumerableSet.UintSet;
 
-    struct Pool {
-        address owner;
-        PoolPolicy policy; // one slot (see Policy.sol)
-        PoolRequirements requirements; // two slots
-    }
-
     uint8 private constant _MAX_REDUNDANCY = 16;
     uint32 private constant _MAX_REPUTATION = 1_000_000;
 
     INodeRegistry private immutable _registry;
-    uint64 private _poolCount;
-    mapping(uint64 poolId => Pool) private _pools;
-    mapping(uint64 poolId => EnumerableSet.UintSet) private _members;
+    /// @dev This code's own address: equal to address(this) only when called directly.
+    address private immutable _self = address(this);
 
-    /// @notice Deploys the pool registry over a node registry.
+    /// @notice A pool function was called on the module itself instead of on the job market.
+    error PoolRegistryDirectCall();
+
+    /// @notice Deploys the pool code the job market runs by delegatecall.
     /// @dev Constructor args (Ignition: `m.contract("PoolRegistry", [nodeRegistry])`): the NodeRegistry address.
     constructor(address nodeRegistry_) {
         if (nodeRegistry_ == address(0)) revert PoolRegistryZeroAddress();
         _registry = INodeRegistry(nodeRegistry_);
+    }
+
+    /// @dev Pools written on the module's own storage would be invisible to the market: refuse.
+    modifier onlyDelegated() {
+        if (address(this) == _self) revert PoolRegistryDirectCall();
+        _;
     }
 
     /// @inheritdoc IPoolRegistry
@@ -44,13 +50,13 @@ contract PoolRegistry is IPoolRegistry {
         PoolPolicy calldata policy,
         PoolRequirements calldata requirements,
         uint64[] calldata initialNodes
-    ) external override returns (uint64 poolId) {
+    ) external override onlyDelegated returns (uint64 poolId) {
         PoolPolicy memory checked = _checkedPolicy(policy);
         // Cannot overflow: 2^64 pools would cost more gas than will ever exist.
         unchecked {
-            poolId = ++_poolCount;
+            poolId = ++PoolStorage.state().poolCount;
         }
-        Pool storage pool = _pools[poolId];
+        PoolStorage.Pool storage pool = PoolStorage.state().pools[poolId];
         pool.owner = msg.sender;
         pool.policy = checked;
         pool.requirements = requirements;
@@ -66,8 +72,8 @@ contract PoolRegistry is IPoolRegistry {
         uint64 poolId,
         PoolPolicy calldata policy,
         PoolRequirements calldata requirements
-    ) external override {
-        Pool storage pool = _ownedPool(poolId);
+    ) external override onlyDelegated {
+        PoolStorage.Pool storage pool = _ownedPool(poolId);
         PoolPolicy memory checked = _checkedPolicy(policy);
         pool.policy = checked;
         pool.requirements = requirements;
@@ -75,28 +81,28 @@ contract PoolRegistry is IPoolRegistry {
     }
 
     /// @inheritdoc IPoolRegistry
-    function transferPoolOwnership(uint64 poolId, address newOwner) external override {
-        Pool storage pool = _ownedPool(poolId);
+    function transferPoolOwnership(uint64 poolId, address newOwner) external override onlyDelegated {
+        PoolStorage.Pool storage pool = _ownedPool(poolId);
         if (newOwner == address(0)) revert PoolRegistryZeroAddress();
         pool.owner = newOwner;
         emit PoolOwnershipTransferred(poolId, msg.sender, newOwner);
     }
 
     /// @inheritdoc IPoolRegistry
-    function addNode(uint64 poolId, uint64 nodeId) external override {
+    function addNode(uint64 poolId, uint64 nodeId) external override onlyDelegated {
         _ownedPool(poolId);
         _requireAddable(nodeId);
         _add(poolId, nodeId);
     }
 
     /// @inheritdoc IPoolRegistry
-    function removeNode(uint64 poolId, uint64 nodeId) external override {
+    function removeNode(uint64 poolId, uint64 nodeId) external override onlyDelegated {
         _ownedPool(poolId);
         _remove(poolId, nodeId);
     }
 
     /// @inheritdoc IPoolRegistry
-    function replaceNode(uint64 poolId, uint64 oldNodeId, uint64 newNodeId) external override {
+    function replaceNode(uint64 poolId, uint64 oldNodeId, uint64 newNodeId) external override onlyDelegated {
         _ownedPool(poolId);
         _remove(poolId, oldNodeId);
         _requireAddable(newNodeId);
@@ -104,8 +110,8 @@ contract PoolRegistry is IPoolRegistry {
     }
 
     /// @inheritdoc IPoolRegistry
-    function joinPool(uint64 poolId, uint64 nodeId) external override {
-        Pool storage pool = _existingPool(poolId);
+    function joinPool(uint64 poolId, uint64 nodeId) external override onlyDelegated {
+        PoolStorage.Pool storage pool = _existingPool(poolId);
         PoolPolicy memory policy = pool.policy;
         if (!policy.open) revert PoolRegistryPoolClosed(poolId);
         _requireNodeOwner(nodeId);
@@ -121,7 +127,7 @@ contract PoolRegistry is IPoolRegistry {
     }
 
     /// @inheritdoc IPoolRegistry
-    function leavePool(uint64 poolId, uint64 nodeId) external override {
+    function leavePool(uint64 poolId, uint64 nodeId) external override onlyDelegated {
         _existingPool(poolId);
         _requireNodeOwner(nodeId);
         _remove(poolId, nodeId);
@@ -133,18 +139,18 @@ contract PoolRegistry is IPoolRegistry {
     function poolPolicy(
         uint64 poolId
     ) external view override returns (PoolPolicy memory policy, address owner) {
-        Pool storage pool = _existingPool(poolId);
+        PoolStorage.Pool storage pool = _existingPool(poolId);
         return (pool.policy, pool.owner);
     }
 
     /// @inheritdoc IPoolMembership
     function isMember(uint64 poolId, uint64 nodeId) external view override returns (bool) {
-        return _members[poolId].contains(nodeId);
+        return PoolStorage.isMember(poolId, nodeId);
     }
 
     /// @inheritdoc IPoolRegistry
     function poolCount() external view override returns (uint64) {
-        return _poolCount;
+        return PoolStorage.state().poolCount;
     }
 
     /// @inheritdoc IPoolRegistry
@@ -161,13 +167,13 @@ contract PoolRegistry is IPoolRegistry {
             uint256 memberCount_
         )
     {
-        Pool storage pool = _existingPool(poolId);
-        return (pool.owner, pool.policy, pool.requirements, _members[poolId].length());
+        PoolStorage.Pool storage pool = _existingPool(poolId);
+        return (pool.owner, pool.policy, pool.requirements, PoolStorage.state().members[poolId].length());
     }
 
     /// @inheritdoc IPoolRegistry
     function memberCount(uint64 poolId) external view override returns (uint256) {
-        return _members[poolId].length();
+        return PoolStorage.state().members[poolId].length();
     }
 
     /// @inheritdoc IPoolRegistry
@@ -176,7 +182,7 @@ contract PoolRegistry is IPoolRegistry {
         uint256 offset,
         uint256 count
     ) external view override returns (uint64[] memory nodeIds) {
-        EnumerableSet.UintSet storage set = _members[poolId];
+        EnumerableSet.UintSet storage set = PoolStorage.state().members[poolId];
         uint256 length = set.length();
         if (offset >= length) return new uint64[](0);
         uint256 n = length - offset < count ? length - offset : count;
@@ -241,12 +247,11 @@ contract PoolRegistry is IPoolRegistry {
         }
     }
 
-    function _existingPool(uint64 poolId) private view returns (Pool storage pool) {
-        pool = _pools[poolId];
-        if (pool.owner == address(0)) revert PoolRegistryUnknownPool(poolId);
+    function _existingPool(uint64 poolId) private view returns (PoolStorage.Pool storage pool) {
+        return PoolStorage.existing(poolId);
     }
 
-    function _ownedPool(uint64 poolId) private view returns (Pool storage pool) {
+    function _ownedPool(uint64 poolId) private view returns (PoolStorage.Pool storage pool) {
         pool = _existingPool(poolId);
         if (pool.owner != msg.sender) revert PoolRegistryNotPoolOwner(poolId, msg.sender);
     }
@@ -264,12 +269,12 @@ contract PoolRegistry is IPoolRegistry {
     }
 
     function _add(uint64 poolId, uint64 nodeId) private {
-        if (!_members[poolId].add(nodeId)) revert PoolRegistryAlreadyMember(poolId, nodeId);
+        if (!PoolStorage.state().members[poolId].add(nodeId)) revert PoolRegistryAlreadyMember(poolId, nodeId);
         emit NodeJoinedPool(poolId, nodeId, msg.sender);
     }
 
     function _remove(uint64 poolId, uint64 nodeId) private {
-        if (!_members[poolId].remove(nodeId)) revert PoolRegistryNotMember(poolId, nodeId);
+        if (!PoolStorage.state().members[poolId].remove(nodeId)) revert PoolRegistryNotMember(poolId, nodeId);
         emit NodeLeftPool(poolId, nodeId, msg.sender);
     }
 }

@@ -8,7 +8,6 @@ import {JobMarketSettlement} from "../JobMarketSettlement.sol";
 import {JobMarketExtension} from "../JobMarketExtension.sol";
 import {MockERC20} from "../test/MockERC20.sol";
 import {INodeCollateral} from "../interfaces/INodeCollateral.sol";
-import {IPoolMembership} from "../interfaces/IPoolMembership.sol";
 import {BondInfo} from "../types/NodeTypes.sol";
 import {Dispute, JobStatus, JobView, SlotView} from "../types/Job.sol";
 import {InvariantVm, VM_ADDRESS} from "./InvariantVm.t.sol";
@@ -59,14 +58,13 @@ contract ProtocolInvariants {
         registry = new NodeRegistry(address(this), 0.1 ether, 1 hours, 1 hours);
         token = new MockERC20("Mock", "MOCK", 18);
         registry.setBondToken(address(token), true, 1e18);
-        pools = new PoolRegistry(address(registry));
         INodeCollateral nodes = INodeCollateral(address(registry));
-        IPoolMembership membership = IPoolMembership(address(pools));
-        JobMarketSettlement settlement = new JobMarketSettlement(nodes, membership);
-        JobMarketExtension extension = new JobMarketExtension(nodes, membership, address(settlement));
+        PoolRegistry poolModule = new PoolRegistry(address(registry));
+        JobMarketSettlement settlement = new JobMarketSettlement(nodes);
+        JobMarketExtension extension = new JobMarketExtension(nodes, address(settlement));
         market = new JobMarket(
             nodes,
-            membership,
+            address(poolModule),
             address(settlement),
             address(extension),
             address(this),
@@ -79,6 +77,7 @@ contract ProtocolInvariants {
         );
         market.setTokenAllowed(address(token), true);
         registry.setJobMarket(address(market));
+        pools = PoolRegistry(address(market)); // the pool functions run at the market's address
         handler = new ProtocolHandler(registry, pools, market, token);
         market.setArbiter(address(handler));
     }

@@ -1,7 +1,11 @@
 /**
- * Deploys the whole Sandrun protocol, wired together: NodeRegistry, PoolRegistry, the job
- * market (JobMarket with its two delegated modules, JobMarketSettlement and JobMarketExtension)
- * and a SimpleArbiter, then points the registry at the market.
+ * Deploys the whole Sandrun protocol, wired together: NodeRegistry, the job market (JobMarket
+ * with its three delegated modules: JobMarketSettlement, JobMarketExtension and the pools'
+ * code, PoolRegistry) and a SimpleArbiter, then points the registry at the market.
+ *
+ * Pools live at the job market's address (posting and slot-taking read them without a call to
+ * another contract): the returned `poolRegistry` is the market's address with PoolRegistry's ABI,
+ * `poolModule` the code behind it.
  *
  * Parameters (all optional; defaults suit the local chain):
  * - `owner`: admin of every contract (default: the deployer, account 0)
@@ -38,13 +42,13 @@ export default buildModule("Sandrun", (m) => {
 
   // The registry is owned by the deployer until it is wired to the market, then handed over.
   const nodeRegistry = m.contract("NodeRegistry", [deployer, minBond, unbondingDelay, epochLength]);
-  const poolRegistry = m.contract("PoolRegistry", [nodeRegistry]);
+  const poolModule = m.contract("PoolRegistry", [nodeRegistry], { id: "PoolModule" });
   const arbiter = m.contract("SimpleArbiter", [owner, arbiterThreshold]);
-  const settlementModule = m.contract("JobMarketSettlement", [nodeRegistry, poolRegistry]);
-  const extension = m.contract("JobMarketExtension", [nodeRegistry, poolRegistry, settlementModule]);
+  const settlementModule = m.contract("JobMarketSettlement", [nodeRegistry]);
+  const extension = m.contract("JobMarketExtension", [nodeRegistry, settlementModule]);
   const jobMarket = m.contract("JobMarket", [
     nodeRegistry,
-    poolRegistry,
+    poolModule,
     settlementModule,
     extension,
     owner,
@@ -59,5 +63,7 @@ export default buildModule("Sandrun", (m) => {
   // Ownable2Step: the new owner (if not the deployer) must call acceptOwnership.
   m.call(nodeRegistry, "transferOwnership", [owner], { after: [wired] });
 
-  return { nodeRegistry, poolRegistry, jobMarket, arbiter, settlementModule, extension };
+  const poolRegistry = m.contractAt("PoolRegistry", jobMarket, { id: "PoolRegistry" });
+
+  return { nodeRegistry, poolRegistry, jobMarket, arbiter, settlementModule, extension, poolModule };
 });

@@ -67,7 +67,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const chain = await startChain(options.rpcUrl);
     cleanups.unshift(() => chain.close());
     say(`NodeRegistry  ${chain.deployment.nodeRegistry}   (nodes, bonds, reputation)`);
-    say(`PoolRegistry  ${chain.deployment.poolRegistry}   (pools and their rules)`);
+    say(`PoolRegistry  ${chain.deployment.poolRegistry}   (pools and their rules, at the market's address)`);
     say(`JobMarket     ${chain.deployment.jobMarket}   (escrow, consensus, payments)`);
 
     const names: Names = { nodes: new Map(), accounts: new Map(), pools: new Map() };

@@ -273,28 +273,41 @@ describe("Coverage: market edge paths", () => {
   });
 });
 
+describe("Pools at the market's address", () => {
+  it("the pool module refuses to be called directly; the market refuses ETH and selectors no module has", async () => {
+    const f = await fresh(0);
+    const module = await f.viem.getContractAt("PoolRegistry", await f.market.read.poolModule());
+    for (const call of [() => module.write.leavePool([1n, 1n]), () => module.write.addNode([1n, 1n])])
+      await assert.rejects(call(), (e: Error) => e.message.includes("PoolRegistryDirectCall"));
+    // Read through the market, the pools are there; read on the module, its own storage is empty.
+    assert.ok((await f.pools.read.poolCount()) >= 0n);
+    assert.equal(await module.read.poolCount(), 0n);
+    const wallet = f.admin;
+    // Not a selector of the market nor of the pool code: reverts, and no ETH is taken with it.
+    await assert.rejects(wallet.sendTransaction({ to: f.market.address, data: "0xdeadbeef" }));
+    await assert.rejects(wallet.sendTransaction({ to: f.market.address, data: "0x12345678", value: 1n }));
+  });
+});
+
 describe("Coverage: constructors refuse a zero address", () => {
   it("JobMarket, its modules and PoolRegistry", async () => {
     const f = await fresh(0);
     const r = f.registry.address;
-    const p = f.pools.address;
-    const settlement = await f.viem.deployContract("JobMarketSettlement", [r, p]);
-    const ext = await f.viem.deployContract("JobMarketExtension", [r, p, settlement.address]);
+    const p = await f.market.read.poolModule();
+    const settlement = await f.viem.deployContract("JobMarketSettlement", [r]);
+    const ext = await f.viem.deployContract("JobMarketExtension", [r, settlement.address]);
     const owner = f.admin.account.address;
-    const marketArgs = (s: Address, e: Address) =>
-      [r, p, s, e, owner, owner, 100, zeroAddress, 0, 0n, 0] as const;
-    await deployRefused(f, "JobMarket", marketArgs(zeroAddress, ext.address), "JobMarketZeroAddress");
-    await deployRefused(f, "JobMarket", marketArgs(settlement.address, zeroAddress), "JobMarketZeroAddress");
-    await deployRefused(f, "JobMarketSettlement", [zeroAddress, p], "JobMarketZeroAddress");
-    await deployRefused(f, "JobMarketSettlement", [r, zeroAddress], "JobMarketZeroAddress");
-    await deployRefused(f, "JobMarketExtension", [r, p, zeroAddress], "JobMarketZeroAddress");
+    const marketArgs = (pm: Address, s: Address, e: Address) =>
+      [r, pm, s, e, owner, owner, 100, zeroAddress, 0, 0n, 0] as const;
+    await deployRefused(f, "JobMarket", marketArgs(zeroAddress, settlement.address, ext.address), "JobMarketZeroAddress");
+    await deployRefused(f, "JobMarket", marketArgs(p, zeroAddress, ext.address), "JobMarketZeroAddress");
+    await deployRefused(f, "JobMarket", marketArgs(p, settlement.address, zeroAddress), "JobMarketZeroAddress");
+    await deployRefused(f, "JobMarketSettlement", [zeroAddress], "JobMarketZeroAddress");
+    await deployRefused(f, "JobMarketExtension", [r, zeroAddress], "JobMarketZeroAddress");
     await deployRefused(f, "PoolRegistry", [zeroAddress], "PoolRegistryZeroAddress");
     await deployRefused(f, "SimpleArbiter", [owner, 0], "SimpleArbiterBadThreshold");
     // The same arguments with the addresses filled in deploy.
-    const market = await f.viem.deployContract(
-      "JobMarket",
-      marketArgs(settlement.address, ext.address),
-    );
+    const market = await f.viem.deployContract("JobMarket", marketArgs(p, settlement.address, ext.address));
     assert.equal((await market.read.extension()).toLowerCase(), ext.address.toLowerCase());
   });
 });

@@ -11,6 +11,7 @@ import {
   MIN_BOND,
   SAMPLE_METADATA_HASH,
   code16,
+  deployPools,
   deployRegistry,
   sampleCapabilities,
   samplePrices,
@@ -58,7 +59,7 @@ const requirements = (
 /** Nodes 1..3 owned by alice (bonded), node 4 owned by bob (bonded), node 5 alice's without bond. */
 async function poolFixture() {
   const f = await deployRegistry(viem);
-  const pools = await viem.deployContract("PoolRegistry", [f.registry.address]);
+  const pools = await deployPools(viem, f.registry.address);
   for (const [owner, value] of [
     [f.alice, MIN_BOND],
     [f.alice, MIN_BOND],

@@ -120,3 +120,31 @@ export async function deployRegistry(viem: HardhatViemHelpers) {
   const publicClient = await viem.getPublicClient();
   return { registry, token, harness, publicClient, admin, alice, bob, carol, mallory };
 }
+
+/**
+ * Pools over `registry`, where they live in production: at a JobMarket's address (the market
+ * delegatecalls PoolRegistry's code for the pool functions). The market is not made the
+ * registry's job market, so the registry's collateral hooks stay with whatever tests set.
+ * @returns the market's address typed with PoolRegistry's ABI
+ */
+export async function deployPools(viem: HardhatViemHelpers, registry: Address) {
+  const [admin] = await viem.getWalletClients();
+  const owner = admin!.account.address;
+  const module = await viem.deployContract("PoolRegistry", [registry]);
+  const settlement = await viem.deployContract("JobMarketSettlement", [registry]);
+  const extension = await viem.deployContract("JobMarketExtension", [registry, settlement.address]);
+  const market = await viem.deployContract("JobMarket", [
+    registry,
+    module.address,
+    settlement.address,
+    extension.address,
+    owner,
+    owner,
+    0,
+    zeroAddress,
+    0,
+    0n,
+    0,
+  ]);
+  return viem.getContractAt("PoolRegistry", market.address);
+}

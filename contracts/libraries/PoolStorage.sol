@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
+
+import {IPoolRegistry} from "../interfaces/IPoolRegistry.sol";
+import {PoolPolicy} from "../types/Policy.sol";
+import {PoolRequirements} from "../types/PoolTypes.sol";
+
+/// @title The pools' storage, inside the job market's
+/// @notice Pools live at the job market's address: PoolRegistry's functions run there by
+///         delegatecall, and the market reads a pool's policy and membership from its own storage.
+///         A job's post and each of its slots then cost no call to another contract (a cold account,
+///         2,600 gas, plus the call itself, every time).
+/// @dev ERC-7201 namespaced storage, so the pools' slots can never collide with the market's
+///      sequential layout, whichever contract declares more state later.
+library PoolStorage {
+    using EnumerableSet for EnumerableSet.UintSet;
+
+    struct Pool {
+        address owner;
+        PoolPolicy policy; // one slot (see Policy.sol)
+        PoolRequirements requirements; // two slots
+    }
+
+    /// @custom:storage-location erc7201:sandrun.storage.Pools
+    struct Layout {
+        uint64 poolCount;
+        mapping(uint64 poolId => Pool) pools;
+        mapping(uint64 poolId => EnumerableSet.UintSet) members;
+    }
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("sandrun.storage.Pools")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _LOCATION = 0xd53127b13ccd907af27f8fa099cc32d6c617be6eff29b9663ca4448fc4abce00;
+
+    function state() internal pure returns (Layout storage l) {
+        // Pointing a storage reference at a fixed slot is what ERC-7201 namespacing is.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            l.slot := _LOCATION
+        }
+    }
+
+    /// @dev The pool, which must exist (owner set at creation, never cleared).
+    function existing(uint64 poolId) internal view returns (Pool storage pool) {
+        pool = state().pools[poolId];
+        if (pool.owner == address(0)) revert IPoolRegistry.PoolRegistryUnknownPool(poolId);
+    }
+
+    /// @dev The policy of an existing pool (one slot).
+    function policyOf(uint64 poolId) internal view returns (PoolPolicy memory) {
+        return existing(poolId).policy;
+    }
+
+    /// @dev Membership in one slot read (the set's position map).
+    function isMember(uint64 poolId, uint64 nodeId) internal view returns (bool) {
+        return state().members[poolId].contains(nodeId);
+    }
+}
