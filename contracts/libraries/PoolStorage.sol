@@ -33,11 +33,11 @@ library PoolStorage {
     /// @dev keccak256(abi.encode(uint256(keccak256("sandrun.storage.Pools")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant _LOCATION = 0xd53127b13ccd907af27f8fa099cc32d6c617be6eff29b9663ca4448fc4abce00;
 
-    function state() internal pure returns (Layout storage l) {
+    function state() internal pure returns (Layout storage s) {
         // Pointing a storage reference at a fixed slot is what ERC-7201 namespacing is.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            l.slot := _LOCATION
+            s.slot := _LOCATION
         }
     }
 
