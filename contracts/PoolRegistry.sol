@@ -269,7 +269,8 @@ contract PoolRegistry is IPoolRegistry {
     }
 
     function _add(uint64 poolId, uint64 nodeId) private {
-        if (!PoolStorage.state().members[poolId].add(nodeId)) revert PoolRegistryAlreadyMember(poolId, nodeId);
+        if (!PoolStorage.state().members[poolId].add(nodeId))
+            revert PoolRegistryAlreadyMember(poolId, nodeId);
         emit NodeJoinedPool(poolId, nodeId, msg.sender);
     }
 
