@@ -206,6 +206,11 @@ contract JobMarket is JobMarketBase, IJobMarket {
     function job(uint256 jobId) external view returns (JobView memory v) {
         Job storage j = _jobs[jobId];
         v.status = j.status;
+        if (v.status != JobStatus.Open) {
+            // An ended job keeps one word: its status and settlement hash (see Job).
+            v.settlementHash = bytes32(_settledWord(jobId) & HASH_BITS);
+            return v;
+        }
         v.poolId = j.poolId;
         v.n = j.n;
         v.strategy = j.strategy;
@@ -219,12 +224,9 @@ contract JobMarket is JobMarketBase, IJobMarket {
         v.revealDeadline = j.revealDeadline;
         v.token = j.token;
         v.specHash = j.specHash;
-        if (j.status == JobStatus.Open) {
-            v.requester = JobTerms.requester(j.terms);
-            v.pricePerNode = JobTerms.pricePerNode(j.terms);
-        } else {
-            v.settlementHash = j.terms;
-        }
+        bytes32 terms = _terms(jobId, j);
+        v.requester = JobTerms.requester(terms);
+        v.pricePerNode = JobTerms.pricePerNode(terms);
     }
 
     /// @inheritdoc IJobMarket

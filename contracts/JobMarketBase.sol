@@ -87,8 +87,14 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     /// @dev Job flag: the job names its nodes.
     uint8 internal constant DIRECTED = 1;
-    /// @dev Job flag: slot 2 (token, runtime) was written.
+    /// @dev Job flag: slot 1 (token, runtime) was written.
     uint8 internal constant EXTRA = 2;
+    /// @dev Where in its row an open job keeps its terms (requester | pricePerNode): past any slot
+    ///      index (n <= 16), and in a recycled row a non-zero word, so posting rewrites it for
+    ///      5,000 gas instead of creating a word for 22,100.
+    uint256 internal constant TERMS = 255;
+    /// @dev The settlement hash's bits kept in a finished job's word (the low byte holds the status).
+    uint256 internal constant HASH_BITS = ~uint256(0xff);
 
     // One word, read by every settlement: treasury | feeBps | challengeWindow | spareRow.
     address internal _treasury;
@@ -202,7 +208,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
         bool directed = r.nodes.length != 0;
         Job storage j = _jobs[jobId];
-        if (directed) _assign(jobId, j, r.poolId, n, r.nodes);
+        // The row is taken now, for the terms; slot words follow in it (a directed job's now).
+        mapping(uint256 => uint256) storage cells = _claimRow(jobId, j);
+        if (directed) _assign(cells, r.poolId, n, r.nodes);
+        cells[TERMS] = uint256(JobTerms.pack(msg.sender, r.pricePerNode));
 
         uint32 commitDeadline = uint32(block.timestamp) + r.commitWindow;
         uint32 revealDeadline = commitDeadline + r.revealWindow;
@@ -215,8 +224,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         j.revealDeadline = revealDeadline;
         j.poolId = uint32(r.poolId); // checked above
         j.collateralPerNode = uint72(r.collateralPerNode);
-        j.terms = JobTerms.pack(msg.sender, r.pricePerNode);
-        // An ETH job of runtime 0 leaves slot 2 untouched (and settlement then never reads it).
+        // An ETH job of runtime 0 leaves slot 1 untouched (and settlement then never reads it).
         if (r.token != address(0) || r.runtime != 0) {
             j.token = r.token;
             j.runtime = r.runtime;
@@ -260,14 +268,12 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     /// @dev Directed job: exactly n distinct members, fixed now; later membership changes do not matter.
     function _assign(
-        uint256 jobId,
-        Job storage j,
+        mapping(uint256 => uint256) storage cells,
         uint64 poolId,
         uint256 n,
         uint64[] calldata nodes
     ) internal {
         if (nodes.length != n) revert JobMarketDirectedNodeCount(n, nodes.length);
-        mapping(uint256 => uint256) storage cells = _claimRow(jobId, j);
         for (uint256 i; i < n; ++i) {
             uint64 nodeId = nodes[i];
             for (uint256 k; k < i; ++k) if (nodes[k] == nodeId) revert JobMarketDuplicateNode(nodeId);
@@ -278,10 +284,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     // ═════════════════════════════ slot storage rows ═════════════════════════════
     //
-    // A job's slot words live in a "row" `_slots[row]`: its own (`row` = its id) or, when a settled
-    // job left one spare, that job's. Settlement leaves its slot words in place (no refund) and
-    // offers the row (or, when a row is already waiting, deletes them); the next job to write a
-    // slot word takes it, so its slot writes turn non-zero words into non-zero words. A row is used by one job at a time: it is offered only
+    // A job's terms and slot words live in a "row" `_slots[row]`: its own (`row` = its id) or, when
+    // a finished job left one spare, that job's. A job ending leaves its words in place (no refund)
+    // and offers the row (or, when a row is already waiting, deletes them); the next job posted
+    // takes it, so its terms and slot writes turn non-zero words into non-zero words. A row is used by one job at a time: it is offered only
     // by a job that will never read it again (settled, cancelled or expired, its slots already
     // loaded) and taken by exactly one job (`_spareRow` is cleared). Stale words from earlier jobs
     // are never read: every read is bounded by the job's taken slots (open jobs take slots in
@@ -297,7 +303,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         return _slots[row == 0 ? jobId : row];
     }
 
-    /// @dev Before a job's first slot word is written: takes the spare row, if any.
+    /// @dev At posting, before the job's terms are written: takes the spare row, if any.
     function _claimRow(uint256 jobId, Job storage j) internal returns (mapping(uint256 => uint256) storage) {
         uint32 spare = _spareRow;
         if (spare == 0) return _slots[jobId];
@@ -306,9 +312,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         return _slots[spare];
     }
 
-    /// @dev Once a job that wrote its first `words` slot words is done with them: offers its row to
-    ///      the next job or, when a row is already waiting (or the row's number does not fit 32
-    ///      bits), deletes the words for the refunds: one spare row is all the next job can use.
+    /// @dev Once a job that wrote its terms and its first `words` slot words is done with them:
+    ///      offers its row to the next job or, when a row is already waiting (or the row's number
+    ///      does not fit 32 bits), deletes the words for the refunds: one spare row is all the
+    ///      next job can use.
     function _offerRow(uint256 jobId, Job storage j, uint256 words) internal {
         uint256 row = j.row;
         if (row == 0) row = jobId;
@@ -317,7 +324,13 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         } else {
             mapping(uint256 => uint256) storage cells = _slots[row];
             for (uint256 i; i < words; ++i) delete cells[i];
+            delete cells[TERMS];
         }
+    }
+
+    /// @dev An open job's terms: requester | pricePerNode (see JobTerms).
+    function _terms(uint256 jobId, Job storage j) internal view returns (bytes32) {
+        return bytes32(_cells(jobId, j)[TERMS]);
     }
 
     /// @dev Takes `escrow` of `token` from the caller: ETH must match msg.value exactly; an ERC-20
@@ -360,10 +373,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (taken >= n) revert JobMarketSlotsFull(jobId, n);
         slot = _findFreeSlot(jobId, j, nodeId, taken, n);
         (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode);
-        // An open job's first slot word takes the spare row (a directed job has its row since posting).
-        mapping(uint256 => uint256) storage cells =
-            taken == 0 && j.flags & DIRECTED == 0 ? _claimRow(jobId, j) : _cells(jobId, j);
-        cells[slot] = SlotRecord.pack(nodeId, value, flags);
+        _cells(jobId, j)[slot] = SlotRecord.pack(nodeId, value, flags);
         unchecked {
             j.taken = taken + 1; // taken < n <= 16
         }
@@ -445,7 +455,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     ) internal returns (uint8 slot, address owner, address signer) {
         uint256 flags = SlotRecord.TAKEN | SlotRecord.REVEALED;
         if (invoice != 0) {
-            _checkInvoice(invoice, JobTerms.pricePerNode(j.terms));
+            _checkInvoice(invoice, JobTerms.pricePerNode(_terms(jobId, j)));
             flags |= SlotRecord.INVOICED;
         }
         bool found;
@@ -482,7 +492,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (SlotRecord.truncate(seal) != rec.value()) revert JobMarketSealMismatch(jobId, slot);
         uint256 flags = SlotRecord.TAKEN | SlotRecord.COMMITTED | SlotRecord.REVEALED;
         if (r.invoice != 0) {
-            _checkInvoice(r.invoice, JobTerms.pricePerNode(j.terms));
+            _checkInvoice(r.invoice, JobTerms.pricePerNode(_terms(jobId, j)));
             _invoices[jobId][slot] = r.invoice;
             flags |= SlotRecord.INVOICED;
         }
@@ -587,7 +597,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             }
             ids[i] = nodeId;
         }
-        if (directed) _offerRow(jobId, j, n); // its assignments, read above, are all it ever wrote
+        // Its terms (read into c) and a directed job's assignments (read above) are all it wrote.
+        _offerRow(jobId, j, directed ? n : 0);
         // One registry call locks all n; settlement below releases or slashes every lock.
         (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
         for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(c, j, subs[i], signers[i], uint8(i));
@@ -630,7 +641,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     }
 
     function _ctx(uint256 jobId, Job storage j) internal view returns (Ctx memory c) {
-        bytes32 terms = j.terms;
+        bytes32 terms = _terms(jobId, j);
         c = Ctx(
             jobId,
             j.n,
@@ -672,16 +683,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     function _finish(Ctx memory c, Job storage j, SlotInfo[] memory slots) internal {
         (bool reached, bytes20 winner, uint256 agree) = _tally(c, slots);
         // Effects on the job first: nothing below can re-enter a job that is no longer open.
-        j.status = JobStatus.Settled;
-        j.revealed = 0;
-        j.taken = 0;
-        j.collateralPerNode = 0;
-        j.terms = 0;
-        if (j.flags & EXTRA != 0) {
-            j.token = address(0);
-            j.runtime = 0;
-        }
-        if (c.level == VerificationLevel.Cryptographic) j.specHash = 0;
+        _clearJob(j, JobStatus.Settled);
         if (reached) emit ConsensusReached(c.jobId, winner, uint8(agree));
 
         SettlementRecord memory rec;
@@ -725,7 +727,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
                 h := keccak256(p, sub(mload(data), 0x40))
                 mstore(p, 0x60)
             }
-            j.terms = h; // == keccak256(abi.encode(rec)), what _checkRecord compares
+            _finalWord(j, JobStatus.Settled, h); // h == keccak256(abi.encode(rec)): what _checkRecord compares
         }
         // Emits the already-encoded JobSettled data as is (an emit would encode the record again).
         // solhint-disable-next-line no-inline-assembly
@@ -939,28 +941,54 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (heldUntil == 0) emit PaymentCredited(jobId, account, token, amount, 0);
     }
 
+    /// @dev A job ends: its word keeps only `status` (its fields are in JobPosted and JobSettled),
+    ///      and its other words are deleted (refunds). Its row must have been offered before.
     function _clearJob(Job storage j, JobStatus status) internal {
-        j.status = status;
-        j.collateralPerNode = 0;
-        j.terms = 0;
-        if (j.flags & EXTRA != 0) {
+        uint8 flags = j.flags;
+        VerificationLevel level = j.level;
+        _finalWord(j, status, 0);
+        if (flags & EXTRA != 0) {
             j.token = address(0);
             j.runtime = 0;
         }
-        if (j.level == VerificationLevel.Cryptographic) j.specHash = 0;
+        if (level == VerificationLevel.Cryptographic) j.specHash = 0;
     }
 
-    /// @dev A directed job ending without a taken slot: its assignments' row goes to the next job.
-    function _clearDirected(uint256 jobId, Job storage j) internal {
-        if (j.flags & DIRECTED != 0) _offerRow(jobId, j, j.n);
+    /// @dev A finished job's one word: `status` in the low byte, the settlement hash's other 248
+    ///      bits above it (0 = not disputable). Written whole: no field of the open job survives.
+    function _finalWord(Job storage j, JobStatus status, bytes32 settlementHash) internal {
+        uint256 word = (uint256(settlementHash) & HASH_BITS) | uint256(status);
+        // Solidity writes a struct field by field; the word is written in one store.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(j.slot, word)
+        }
+    }
+
+    /// @dev A job ending without a taken slot: its row (terms, and a directed job's assignments) goes to the next job.
+    function _releaseRow(uint256 jobId, Job storage j) internal {
+        _offerRow(jobId, j, j.flags & DIRECTED != 0 ? j.n : 0);
     }
 
     // ═════════════════════════════ internals: disputes ═════════════════════════════
 
     function _checkRecord(uint256 jobId, SettlementRecord calldata record) internal view {
+        uint256 word = _settledWord(jobId);
+        if (uint8(word) != uint8(JobStatus.Settled) || word & HASH_BITS == 0)
+            revert JobMarketNotDisputable(jobId);
+        if (uint256(keccak256(abi.encode(record))) & HASH_BITS != word & HASH_BITS) {
+            revert JobMarketRecordMismatch(jobId);
+        }
+    }
+
+    /// @dev A job's first word, raw (see _finalWord).
+    function _settledWord(uint256 jobId) internal view returns (uint256 word) {
         Job storage j = _jobs[jobId];
-        if (j.status != JobStatus.Settled || j.terms == 0) revert JobMarketNotDisputable(jobId);
-        if (keccak256(abi.encode(record)) != j.terms) revert JobMarketRecordMismatch(jobId);
+        // Reads the word whole, as _finalWord wrote it.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := sload(j.slot)
+        }
     }
 
     function _isParticipant(uint64[] calldata nodes, address account) internal view returns (bool) {

@@ -52,7 +52,7 @@ contract JobMarketExtension is JobMarketBase {
         uint96 addPerNode
     ) external payable onlyDelegated whenNotPaused nonReentrant {
         Job storage j = _openJob(jobId);
-        bytes32 terms = j.terms;
+        bytes32 terms = _terms(jobId, j);
         address requester = JobTerms.requester(terms);
         if (msg.sender != requester) revert JobMarketNotRequester(jobId, msg.sender);
         if (addPerNode == 0) revert JobMarketZeroTopUp(jobId);
@@ -67,7 +67,8 @@ contract JobMarketExtension is JobMarketBase {
         if (n * price > type(uint96).max) revert JobMarketEscrowTooLarge(n * price);
         address token = _tokenOf(j);
         if (token != address(0) && !_allowedTokens[token]) revert JobMarketTokenNotAllowed(token);
-        j.terms = JobTerms.pack(requester, uint96(price)); // price <= n * price <= max uint96
+        // price <= n * price <= max uint96
+        _cells(jobId, j)[TERMS] = uint256(JobTerms.pack(requester, uint96(price)));
         uint256 added = n * addPerNode;
         emit JobToppedUp(jobId, addPerNode, uint96(price), added);
         _collect(token, added, msg.value);

@@ -21,10 +21,11 @@ contract JobMarketSettlement is JobMarketBase {
             // solhint-disable-next-line not-rely-on-time
             if (block.timestamp <= j.commitDeadline) revert JobMarketNotSettleable(jobId);
             // Nobody came: the requester gets the escrow back.
-            address requester = JobTerms.requester(j.terms);
+            bytes32 terms = _terms(jobId, j);
+            address requester = JobTerms.requester(terms);
             address token = _tokenOf(j);
-            uint256 escrow = uint256(j.n) * JobTerms.pricePerNode(j.terms);
-            _clearDirected(jobId, j);
+            uint256 escrow = uint256(j.n) * JobTerms.pricePerNode(terms);
+            _releaseRow(jobId, j);
             _clearJob(j, JobStatus.Settled);
             emit JobExpired(jobId);
             _refund(jobId, requester, token, escrow);
@@ -53,12 +54,13 @@ contract JobMarketSettlement is JobMarketBase {
     /// @notice See IJobMarket.
     function cancel(uint256 jobId) external {
         Job storage j = _openJob(jobId);
-        address requester = JobTerms.requester(j.terms);
+        bytes32 terms = _terms(jobId, j);
+        address requester = JobTerms.requester(terms);
         if (msg.sender != requester) revert JobMarketNotRequester(jobId, msg.sender);
         if (j.taken != 0) revert JobMarketSlotAlreadyTaken(jobId, j.taken);
-        uint256 escrow = uint256(j.n) * JobTerms.pricePerNode(j.terms);
+        uint256 escrow = uint256(j.n) * JobTerms.pricePerNode(terms);
         address token = _tokenOf(j);
-        _clearDirected(jobId, j);
+        _releaseRow(jobId, j);
         _clearJob(j, JobStatus.Cancelled);
         emit JobCancelled(jobId);
         _refund(jobId, requester, token, escrow);

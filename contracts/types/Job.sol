@@ -117,16 +117,19 @@ struct Dispute {
     bool resolved;
 }
 
-/// @notice A job in storage: one hot slot read and written by every step, plus at most three more.
-/// @dev Slot 0: status | n | strategy | level | taken | revealed | flags | commitDeadline |
+/// @notice A job in storage: one hot slot read and written by every step, plus at most two more.
+/// @dev Slot 0 while open: status | n | strategy | level | taken | revealed | flags | commitDeadline |
 ///      revealDeadline | poolId (uint32) | row | collateralPerNode (uint72: at most ~4722e18 base units).
-///      `row`: where the job's slot words live (see JobMarketBase._cells): 0 = `_slots[jobId]`, else
-///      `_slots[row]`, the slot words of a settled job recycled so that taking a slot rewrites a
-///      non-zero word (5,000 gas) instead of creating one (22,100).
-///      Slot 1 (`terms`): requester (bits 0-159) | pricePerNode (bits 160-255) while open; the
-///      SettlementRecord hash once settled (when disputes are on). Slot 2: token | runtime, written
-///      only when not zero (an ETH job of runtime 0 leaves it empty). Slot 3: specHash, stored only
-///      at the cryptographic level (receipts sign it).
+///      `row`: where the job's terms and slot words live (see JobMarketBase._cells): 0 = `_slots[jobId]`,
+///      else `_slots[row]`, the words of a finished job recycled so that posting and taking a slot
+///      rewrite non-zero words (5,000 gas) instead of creating them (22,100). The terms
+///      (requester | pricePerNode) are the row's word TERMS.
+///      Once the job has ended, slot 0 is its whole record: status in the low byte, and for a
+///      disputable settlement the other 248 bits of the SettlementRecord's hash; every other field
+///      is zero then, and is found in the job's JobPosted, JobToppedUp and JobSettled events.
+///      Slot 1: token | runtime, written only when not zero (an ETH job of runtime 0 leaves it
+///      empty). Slot 2: specHash, stored only at the cryptographic level (receipts sign it). Both
+///      are deleted when the job ends.
 struct Job {
     JobStatus status;
     uint8 n;
@@ -134,19 +137,22 @@ struct Job {
     VerificationLevel level;
     uint8 taken; // slots taken (at strict and above, = slots committed)
     uint8 revealed; // results revealed (strict+) or reported (basic, standard)
-    uint8 flags; // bit 0: directed job; bit 1: slot 2 (token, runtime) holds something
+    uint8 flags; // bit 0: directed job; bit 1: slot 1 (token, runtime) holds something
     uint32 commitDeadline;
     uint32 revealDeadline;
     uint32 poolId; // pool ids are sequential: 2^32 pools cannot be created (posting checks)
     uint32 row;
     uint72 collateralPerNode;
-    bytes32 terms;
     address token;
     uint8 runtime;
     bytes32 specHash;
 }
 
-/// @notice A read-only view of a job.
+/// @notice A read-only view of a job. Once a job has ended (settled or cancelled) only `status` and
+///         `settlementHash` are set: its other fields are in its JobPosted, JobToppedUp and
+///         JobSettled events (the client's getJob fills them in from there).
+/// @dev `settlementHash` is keccak256(abi.encode(record)) with its lowest byte cleared, for a
+///      disputable settlement; 0 otherwise.
 struct JobView {
     JobStatus status;
     uint64 poolId;
