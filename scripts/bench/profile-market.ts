@@ -19,11 +19,12 @@ const steps = nodeSteps(f);
 const names = new Map<string, string>([
   [f.market.address.toLowerCase(), "JobMarket"],
   [f.registry.address.toLowerCase(), "NodeRegistry"],
-  [f.pools.address.toLowerCase(), "PoolRegistry"],
+  // The pools run at the market's address (PoolRegistry's code is one of its modules).
 ]);
 for (const [k, name] of [
   ["settlementModule", "Settlement"],
   ["extension", "Extension"],
+  ["poolModule", "Pools"],
 ] as const) {
   names.set(((await f.market.read[k]()) as string).toLowerCase(), name);
 }
