@@ -22,13 +22,19 @@ import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
+/// @dev What the constructor asks each module: the node registry it was built with.
+interface INodeRegistryOf {
+    function nodeRegistry() external view returns (address);
+}
+
 /// @title Sandrun job market
 /// @notice Escrow, slots, commit-reveal, the six consensus strategies, settlement with slashing,
 ///         pull payments with a challenge-window hold, and disputes decided by an arbiter.
 /// @dev The entry point and the address everyone uses. `postJobs`, `topUpJob`, the carried and
 ///      batched node steps, the admin setters and `raiseDispute` run in JobMarketExtension;
-///      `cancel`, `submitBatch`, `settle` and the rulings in JobMarketSettlement: both through
-///      delegatecall (same storage), which keeps every contract under the 24 KiB limit.
+///      `cancel`, `submitBatch`, `settle` and the rulings in JobMarketSettlement; every pool
+///      function (PoolRegistry's ABI) in the pool module: all through delegatecall (same storage),
+///      which keeps every contract under the 24 KiB limit.
 ///      See JobMarketBase for the conservation invariant.
 contract JobMarket is JobMarketBase, IJobMarket {
     using SlotRecord for uint256;
@@ -66,6 +72,13 @@ contract JobMarket is JobMarketBase, IJobMarket {
     ) JobMarketBase(nodes_, owner_) {
         if (poolModule_ == address(0) || settlementModule_ == address(0) || extension_ == address(0))
             revert JobMarketZeroAddress();
+        // Every module reads the node registry it was built with: one market, one registry.
+        address[3] memory modules = [poolModule_, settlementModule_, extension_];
+        for (uint256 i; i < 3; ++i) {
+            if (INodeRegistryOf(modules[i]).nodeRegistry() != address(nodes_)) {
+                revert JobMarketModuleMismatch(modules[i]);
+            }
+        }
         poolModule = poolModule_;
         settlementModule = settlementModule_;
         extension = extension_;

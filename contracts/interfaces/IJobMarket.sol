@@ -168,6 +168,8 @@ interface IJobMarketEvents {
     error JobMarketUnexpectedEth(address sender);
     error JobMarketFeeTooHigh(uint16 feeBps, uint16 maxBps);
     error JobMarketZeroAddress();
+    /// @notice A module given to the constructor was built for another node registry.
+    error JobMarketModuleMismatch(address module);
     error JobMarketDisputeParams(uint32 challengeWindow, uint32 disputePeriod);
     error JobMarketNotDisputable(uint256 jobId);
     error JobMarketChallengeClosed(uint256 jobId, uint32 challengeEnds);

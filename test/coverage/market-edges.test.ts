@@ -305,6 +305,10 @@ describe("Coverage: constructors refuse a zero address", () => {
     await deployRefused(f, "JobMarketSettlement", [zeroAddress], "JobMarketZeroAddress");
     await deployRefused(f, "JobMarketExtension", [r, zeroAddress], "JobMarketZeroAddress");
     await deployRefused(f, "PoolRegistry", [zeroAddress], "PoolRegistryZeroAddress");
+    // A module built for another node registry is refused: one market, one registry.
+    const otherRegistry = await f.viem.deployContract("NodeRegistry", [owner, 1n, 3600, 3600]);
+    const strayPools = await f.viem.deployContract("PoolRegistry", [otherRegistry.address]);
+    await deployRefused(f, "JobMarket", marketArgs(strayPools.address, settlement.address, ext.address), "JobMarketModuleMismatch");
     await deployRefused(f, "SimpleArbiter", [owner, 0], "SimpleArbiterBadThreshold");
     // The same arguments with the addresses filled in deploy.
     const market = await f.viem.deployContract("JobMarket", marketArgs(p, settlement.address, ext.address));
