@@ -166,7 +166,7 @@ export {
   DecryptionFailedError,
   EncryptionKeyError,
 } from "./proofs/encryption.ts";
-export { signCommit, signReport, signReceipt } from "./proofs/sign.ts";
+export { signCommit, signReport, signReceipt, signSubmission, type NodeSubmission } from "./proofs/sign.ts";
 export { verifySigned, InvalidSignatureError } from "./proofs/recover.ts";
 export { jobMarketDomain, computeSeal } from "./proofs/typed-data.ts";
 export { createPool } from "./actions/pools/createPool.ts";
@@ -183,6 +183,7 @@ export { commitResult } from "./actions/market/commitResult.ts";
 export { revealResult } from "./actions/market/revealResult.ts";
 export { reportResult } from "./actions/market/reportResult.ts";
 export { carryBatch } from "./actions/market/carryBatch.ts";
+export { submitJobBatch } from "./actions/market/submitJobBatch.ts";
 export { settleJob } from "./actions/market/settleJob.ts";
 export { expireJob } from "./actions/market/expireJob.ts";
 export { cancelJob } from "./actions/market/cancelJob.ts";

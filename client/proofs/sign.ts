@@ -5,8 +5,10 @@
  * @module
  */
 import type { Hex, LocalAccount } from "viem";
+import type { RevealPreimage } from "../actions/market/revealResult.ts";
 import {
   commitTypedData,
+  computeSeal,
   receiptTypedData,
   reportTypedData,
   type CommitMessage,
@@ -75,4 +77,42 @@ export async function signReceipt(
 ): Promise<Signed<ReceiptMessage>> {
   const signature = await signer.signTypedData(receiptTypedData(domain, message));
   return { message, signature, signer: signer.address };
+}
+
+/** What one node hands a carrier for a one-transaction job (`submitBatch`): its reveal and signed commit. */
+export type NodeSubmission = {
+  readonly nodeId: bigint;
+  readonly reveal: RevealPreimage;
+  readonly commitSignature: Hex;
+};
+
+/**
+ * Prepares a node's part of a one-transaction job: computes the commit seal the contract will
+ * recompute from the reveal preimage (binding chain, market, job, node, digest, URI, invoice
+ * and salt) and signs the EIP-712 `Commit` over it with the node's signer. The carrier cannot
+ * alter any of it: a changed field changes the seal and the signature no longer matches.
+ *
+ * @example
+ * ```ts
+ * import { signSubmission } from "sandrun/client/proofs/sign.ts";
+ * const part = await signSubmission(signerAccount, { chainId, market }, { jobId, nodeId, reveal });
+ * ```
+ */
+export async function signSubmission(
+  signer: TypedDataSigner,
+  domain: MarketDomain,
+  p: { readonly jobId: bigint; readonly nodeId: bigint; readonly reveal: RevealPreimage },
+): Promise<NodeSubmission> {
+  const r = p.reveal;
+  const seal = computeSeal({
+    ...domain,
+    jobId: p.jobId,
+    nodeId: p.nodeId,
+    digest: r.digest,
+    resultURI: r.resultURI,
+    invoice: r.invoice,
+    salt: r.salt,
+  });
+  const { signature } = await signCommit(signer, domain, { jobId: p.jobId, nodeId: p.nodeId, seal });
+  return { nodeId: p.nodeId, reveal: r, commitSignature: signature };
 }
