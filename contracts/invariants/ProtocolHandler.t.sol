@@ -56,6 +56,9 @@ contract ProtocolHandler {
 
     uint256[] internal _jobs;
     mapping(uint256 jobId => bytes record) internal _records; // abi-encoded SettlementRecord
+    /// @dev What each job was posted with (and topped up to): the suite checks the market still says so.
+    mapping(uint256 jobId => address requester) public requesterOf;
+    mapping(uint256 jobId => uint96 price) public priceOf;
     mapping(uint256 jobId => mapping(uint64 nodeId => bytes32 salt)) internal _salts;
     mapping(uint256 jobId => mapping(uint64 nodeId => bytes32 digest)) internal _digests;
     mapping(uint256 jobId => mapping(uint64 nodeId => uint96 invoice)) internal _invoices;
@@ -304,6 +307,8 @@ contract ProtocolHandler {
         vm.prank(requester);
         try market.postJob{value: r.token == address(0) ? escrow : 0}(r) returns (uint256 jobId) {
             _jobs.push(jobId);
+            requesterOf[jobId] = requester;
+            priceOf[jobId] = r.pricePerNode;
             _ok("post");
         } catch {}
     }
@@ -349,6 +354,7 @@ contract ProtocolHandler {
         _fund(who, j.token, total);
         vm.prank(who);
         try market.topUpJob{value: j.token == address(0) ? total : 0}(jobId, add) {
+            priceOf[jobId] += add;
             _ok("topUp");
         } catch {}
     }

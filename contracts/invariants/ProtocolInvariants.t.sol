@@ -47,6 +47,7 @@ contract ProtocolInvariants {
     error JobNotFinal(uint256 jobId, JobStatus status);
     error DisputeOpen(uint256 jobId);
     error Stuck(string what, uint256 amount);
+    error Terms(string what, uint256 jobId);
 
     NodeRegistry private registry;
     PoolRegistry private pools;
@@ -125,6 +126,24 @@ contract ProtocolInvariants {
     function invariant_accounting() public view {
         _checkMarketConservation();
         _checkNodes();
+        _checkTerms();
+    }
+
+    /// @dev Every open job's terms (kept in a recycled slot row) are its own: a row shared by two
+    ///      open jobs, or one taken back while its job is open, would show another job's requester
+    ///      or price. An ended job shows none (its one word is status and settlement hash).
+    function _checkTerms() private view {
+        uint256 jobs = handler.jobCount();
+        for (uint256 i; i < jobs; ++i) {
+            uint256 jobId = handler.jobAt(i);
+            JobView memory j = market.job(jobId);
+            if (j.status == JobStatus.Open) {
+                if (j.requester != handler.requesterOf(jobId)) revert Terms("requester", jobId);
+                if (j.pricePerNode != handler.priceOf(jobId)) revert Terms("price", jobId);
+            } else if (j.requester != address(0) || j.pricePerNode != 0 || j.n != 0) {
+                revert Terms("ended job shows terms", jobId);
+            }
+        }
     }
 
     function _checkMarketConservation() private view {
