@@ -256,7 +256,7 @@ contract LifecycleFloor is IJobMarketEvents, EIP712 {
         bytes32 digest = r.digest;
         if (r.invoice != 0) revert FloorNotModelled();
         if (!_member[uint32(h >> 216)][nodeId]) revert FloorCheck(33);
-        _requireActive(nodeId, _core[nodeId], _account[nodeId], uint72(h >> 128));
+        _requireActive(_core[nodeId], _account[nodeId], uint72(h >> 128));
         bytes32 seal = JobMessages.seal(
             address(this),
             jobId,
@@ -279,13 +279,13 @@ contract LifecycleFloor is IJobMarketEvents, EIP712 {
             revert FloorCheck(40);
         }
         uint256 a = _account[nodeId];
-        _requireActive(nodeId, core, a, collateral);
+        _requireActive(core, a, collateral);
         uint256 locked = uint96(a >> 96) + collateral;
         _account[nodeId] = (a & ~(uint256(type(uint96).max) << 96)) | (locked << 96);
         emit CollateralLocked(nodeId, uint96(collateral), uint96(locked));
     }
 
-    function _requireActive(uint64, uint256 core, uint256 a, uint256 collateral) private view {
+    function _requireActive(uint256 core, uint256 a, uint256 collateral) private view {
         uint96 bond = uint96(a);
         if ((core >> 160) & 1 == 0 || bond < _minBond[uint16(core >> 161)]) revert FloorCheck(41);
         if (bond - uint96(a >> 96) < collateral) revert FloorCheck(42);
