@@ -117,7 +117,14 @@ contract JobMarket is JobMarketBase, IJobMarket {
     function takeSlot(uint256 jobId, uint64 nodeId) external {
         Job storage j = _openJob(jobId);
         if (j.level >= VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
-        (uint8 slot, address owner, address signer) = _take(jobId, j, nodeId, 0, SlotRecord.TAKEN);
+        (uint8 slot, address owner, address signer) = _take(
+            jobId,
+            j,
+            nodeId,
+            0,
+            SlotRecord.TAKEN,
+            msg.sender
+        );
         _requireNodeAccount(nodeId, owner, signer);
         emit SlotTaken(jobId, nodeId, slot, owner);
     }
@@ -142,7 +149,8 @@ contract JobMarket is JobMarketBase, IJobMarket {
             j,
             nodeId,
             SlotRecord.truncate(seal),
-            SlotRecord.TAKEN | SlotRecord.COMMITTED
+            SlotRecord.TAKEN | SlotRecord.COMMITTED,
+            msg.sender
         );
         _requireNodeAccount(nodeId, owner, signer);
         emit ResultCommitted(jobId, nodeId, slot, seal);

@@ -360,19 +360,22 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     /// @dev Takes a slot for `nodeId` and locks its collateral. The caller authenticates the node
     ///      with the owner/signer the registry returns (a revert undoes the lock).
+    /// @dev `actor`: who sent a node-sent step (the registry skips the signer when it is the
+    ///      owner), or address(0) for a carried step, whose signature needs the signer.
     function _take(
         uint256 jobId,
         Job storage j,
         uint64 nodeId,
         bytes20 value,
-        uint256 flags
+        uint256 flags,
+        address actor
     ) internal returns (uint8 slot, address owner, address signer) {
         if (block.timestamp > j.commitDeadline) revert JobMarketCommitClosed(jobId, j.commitDeadline);
         uint8 n = j.n;
         uint8 taken = j.taken;
         if (taken >= n) revert JobMarketSlotsFull(jobId, n);
         slot = _findFreeSlot(jobId, j, nodeId, taken, n);
-        (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode);
+        (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode, actor);
         _cells(jobId, j)[slot] = SlotRecord.pack(nodeId, value, flags);
         unchecked {
             j.taken = taken + 1; // taken < n <= 16
@@ -432,7 +435,15 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         Job storage j = _openJob(jobId);
         if (j.level >= VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
         if (block.timestamp > j.revealDeadline) revert JobMarketRevealClosed(jobId, j.revealDeadline);
-        (uint8 slot, address owner, address signer) = _reportSlot(jobId, j, nodeId, digest, invoice);
+        // Node-sent: the registry authenticates the sender cheaply; signed: it returns the signer.
+        (uint8 slot, address owner, address signer) = _reportSlot(
+            jobId,
+            j,
+            nodeId,
+            digest,
+            invoice,
+            signature.length == 0 ? msg.sender : address(0)
+        );
         if (signature.length == 0) {
             _requireNodeAccount(nodeId, owner, signer);
         } else {
@@ -451,7 +462,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         Job storage j,
         uint64 nodeId,
         bytes32 digest,
-        uint96 invoice
+        uint96 invoice,
+        address actor
     ) internal returns (uint8 slot, address owner, address signer) {
         uint256 flags = SlotRecord.TAKEN | SlotRecord.REVEALED;
         if (invoice != 0) {
@@ -467,7 +479,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             (owner, signer) = (info.owner, info.signer);
             cells[slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(digest), flags);
         } else {
-            (slot, owner, signer) = _take(jobId, j, nodeId, SlotRecord.truncate(digest), flags);
+            (slot, owner, signer) = _take(jobId, j, nodeId, SlotRecord.truncate(digest), flags, actor);
         }
         if (invoice != 0) _invoices[jobId][slot] = invoice;
     }

@@ -87,7 +87,8 @@ contract JobMarketExtension is JobMarketBase {
                 j,
                 c.nodeId,
                 SlotRecord.truncate(c.seal),
-                SlotRecord.TAKEN | SlotRecord.COMMITTED
+                SlotRecord.TAKEN | SlotRecord.COMMITTED,
+                address(0) // carried: the signature needs the signer
             );
             _requireSignature(
                 signer,

@@ -330,7 +330,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc INodeCollateral
     function lockCollateral(
         uint64 nodeId,
-        uint96 amount
+        uint96 amount,
+        address actor
     )
         external
         override
@@ -338,8 +339,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         whenNotPaused
         returns (address owner_, address signer, address bondToken)
     {
+        Node storage node;
         uint96 locked;
-        (owner_, signer, bondToken, locked) = _lock(nodeId, amount);
+        (node, owner_, bondToken, locked) = _lock(nodeId, amount);
+        // The owner acting needs no signer: its word is read only when someone else may be it.
+        if (actor != owner_) signer = node.heartbeat.signer();
         emit CollateralLocked(nodeId, amount, locked);
     }
 
@@ -357,7 +361,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint256 n = nodeIds.length;
         owners = new address[](n);
         signers = new address[](n);
-        for (uint256 i; i < n; ++i) (owners[i], signers[i], , ) = _lock(nodeIds[i], amount);
+        for (uint256 i; i < n; ++i) {
+            (Node storage node, address owner_, , ) = _lock(nodeIds[i], amount);
+            owners[i] = owner_;
+            signers[i] = node.heartbeat.signer();
+        }
     }
 
     /// @inheritdoc INodeCollateral
@@ -774,13 +782,14 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Locks `amount` of the node's free bond. Reads the node's core, bond account and
-    ///      heartbeat words and its bond token's config: the least that proves it may take work.
+    /// @dev Locks `amount` of the node's free bond. Reads the node's core and bond account words
+    ///      and its bond token's config: the least that proves it may take work. Returns the node's
+    ///      storage for the callers that also need its signer (heartbeat word).
     function _lock(
         uint64 nodeId,
         uint96 amount
-    ) private returns (address owner_, address signer, address bondToken, uint96 locked) {
-        Node storage node = _nodes[nodeId];
+    ) private returns (Node storage node, address owner_, address bondToken, uint96 locked) {
+        node = _nodes[nodeId];
         uint256 core = node.core;
         BondAccount storage account = node.account;
         uint96 bonded = account.bond;
@@ -791,7 +800,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
         locked += amount;
         account.locked = locked;
-        return (core.owner(), node.heartbeat.signer(), config.token, locked);
+        return (node, core.owner(), config.token, locked);
     }
 
     /// @dev Unlocks `amount` and records `outcome` (one write of the bond account).

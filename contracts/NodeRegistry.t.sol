@@ -117,7 +117,7 @@ contract NodeRegistryTest {
     ) private returns (uint96) {
         BondInfo memory info = registry.bondInfo(_node);
         uint96 lockAmount = uint96(_bound(lockSeed, 0, info.bond));
-        registry.lockCollateral(_node, lockAmount);
+        registry.lockCollateral(_node, lockAmount, address(0));
         _check();
 
         uint96 slashAmount = uint96(_bound(slashSeed, 0, lockAmount));
@@ -177,7 +177,7 @@ contract NodeRegistryTest {
         uint64 node = _register(address(0), bondAmount);
         uint64 other = _register(address(token), 1);
         uint96 locked = uint96(_bound(lockSeed, 1, bondAmount));
-        registry.lockCollateral(node, locked);
+        registry.lockCollateral(node, locked, address(0));
         if (locked < bondAmount) {
             registry.requestUnbond(node, bondAmount - locked);
             vm.warp(block.timestamp + DELAY);

@@ -127,7 +127,7 @@ contract NodeRegistryEdgesTest {
     function test_deregister_clearsAPendingUnbondWhenNoBondIsLeft() public {
         uint64 id = _register();
         uint96 collateral = 4 ether;
-        registry.lockCollateral(id, collateral);
+        registry.lockCollateral(id, collateral, address(0));
         registry.requestUnbond(id, BOND - collateral);
         registry.slashCollateral(id, collateral, Outcome.Slashed);
         (, uint96 taken) = registry.slashFreeBond(id, BOND);

@@ -25,10 +25,14 @@ interface INodeCollateral {
 
     /// @notice Locks `amount` of the node's free bond as collateral for a job.
     /// @dev Reverts unless the node is active and has `amount` of free bond. Returns the
-    ///      node's owner, signer and bond token so the market needs no second call.
+    ///      node's owner, signer and bond token so the market needs no second call. `actor` is
+    ///      the account the market will authenticate (who sent a node-sent step), or address(0)
+    ///      when the market needs the signer (a carried, signed step): when `actor` is the owner
+    ///      the signer is not read (one cold storage read less) and comes back as address(0).
     function lockCollateral(
         uint64 nodeId,
-        uint96 amount
+        uint96 amount,
+        address actor
     ) external returns (address owner, address signer, address bondToken);
 
     /// @notice Locks `amount` for every node of `nodeIds` (all or nothing) and returns their owners

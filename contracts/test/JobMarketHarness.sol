@@ -20,7 +20,13 @@ contract JobMarketHarness {
     receive() external payable {}
 
     function lock(uint64 nodeId, uint96 amount) external {
-        (address owner, address signer, address token) = registry.lockCollateral(nodeId, amount);
+        (address owner, address signer, address token) = registry.lockCollateral(nodeId, amount, address(0));
+        emit Locked(owner, signer, token);
+    }
+
+    /// @dev A node-sent lock: `actor` is who the market would authenticate.
+    function lockAs(uint64 nodeId, uint96 amount, address actor) external {
+        (address owner, address signer, address token) = registry.lockCollateral(nodeId, amount, actor);
         emit Locked(owner, signer, token);
     }
 

@@ -69,7 +69,7 @@ describe("NodeRegistry: collateral hooks", () => {
     const account = mallory.account;
     const who = [getAddress(mallory.account.address)] as [`0x${string}`];
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.lockCollateral([1n, 1n], { account }),
+      registry.write.lockCollateral([1n, 1n, zeroAddress], { account }),
       registry,
       "NodeRegistryCallerNotJobMarket",
       who,
@@ -170,6 +170,26 @@ describe("NodeRegistry: collateral hooks", () => {
     );
     await registry.write.pause();
     await viem.assertions.revertWithCustomError(harness.write.lock([2n, 1n]), registry, "EnforcedPause");
+  });
+
+  it("a node-sent lock by the owner skips the signer; anyone else gets the signer back to be checked", async () => {
+    const { registry, harness, alice, bob, mallory } = await loadFixture(marketFixture);
+    // Node 1: owner alice, signer bob. The owner acting: the signer word is not read (0 back).
+    await viem.assertions.emitWithArgs(
+      harness.write.lockAs([1n, 5n, alice.account.address]),
+      harness,
+      "Locked",
+      [getAddress(alice.account.address), zeroAddress, zeroAddress],
+    );
+    // The signer, or a stranger: the signer comes back, for the market to compare with the sender.
+    for (const actor of [bob, mallory])
+      await viem.assertions.emitWithArgs(
+        harness.write.lockAs([1n, 5n, actor.account.address]),
+        harness,
+        "Locked",
+        [getAddress(alice.account.address), getAddress(bob.account.address), zeroAddress],
+      );
+    assert.equal((await registry.read.bondInfo([1n])).locked, 15n);
   });
 
   it("locks and releases many nodes in one call, all or nothing, with one event per outcome", async () => {
