@@ -28,6 +28,14 @@ export type WorkerFixtureOptions = {
   readonly inlineOutputMaxBytes?: number;
 };
 
+/** The machine every worker test registers: a 16-core, 64 GB server (no GPU). */
+export const RIG_CAPABILITIES = {
+  cpu: { cores: 16, threads: 32, frequency: 3600 },
+  memory: { total: 64, type: "ddr4", speed: 3200 },
+  storage: { type: "nvme", capacity: 2000, iops: 100000 },
+  network: { bandwidth: 1000, latency: 10 },
+} as const;
+
 /** Deploys, registers worker nodes (not yet listening) and returns the requester's context. */
 export async function deployWithWorkers(options: WorkerFixtureOptions = {}) {
   const connection = await network.create();
@@ -70,12 +78,7 @@ export async function deployWithWorkers(options: WorkerFixtureOptions = {}) {
       await sandrun
         .node()
         .alias(`rig-${i}`)
-        .capabilities({
-          cpu: { cores: 16, threads: 32, frequency: 3600 },
-          memory: { total: 64, type: "ddr4", speed: 3200 },
-          storage: { type: "nvme", capacity: 2000, iops: 100000 },
-          network: { bandwidth: 1000, latency: 10 },
-        })
+        .capabilities(RIG_CAPABILITIES)
         .region("us-west-2")
         // Cheaper per hour from node 0 up, so "cheapest" has a defined order.
         .pricing({ cpu: { perCoreHour: `0.0${i + 1}` }, currency: "ETH" })

@@ -1,8 +1,7 @@
 /**
  * Shared set-up of the worker tests on Hardhat's in-process chain: the Sandrun deployment,
  * three operators registering nodes through the worker-enabled root (`createSandrun` of
- * client/worker/attach.ts), a 2-of-3 strict pool, real JS jobs posted with escrow, and
- * `until` for polling the chain.
+ * client/worker/attach.ts), a 2-of-3 strict pool and real JS jobs posted with escrow.
  */
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +14,7 @@ import { createPool } from "../../client/actions/pools/createPool.ts";
 import { JobBuilder, type Job } from "../../client/job/JobBuilder.ts";
 import type { Node } from "../../client/node/node.ts";
 import { createSandrun } from "../../client/worker/attach.ts";
+import { RIG_CAPABILITIES } from "../job/workers.ts";
 
 /** Price per node of every job the fixture posts. */
 export const PRICE = parseEther("0.01");
@@ -56,12 +56,7 @@ export async function attachFixture(stateRoot: string) {
     let b = sandrun
       .node()
       .alias(`rig-${i}`)
-      .capabilities({
-        cpu: { cores: 16, threads: 32, frequency: 3600 },
-        memory: { total: 64, type: "ddr4", speed: 3200 },
-        storage: { type: "nvme", capacity: 2000, iops: 100000 },
-        network: { bandwidth: 1000, latency: 10 },
-      })
+      .capabilities(RIG_CAPABILITIES)
       .region("us-west-2")
       .pricing({ cpu: { perCoreHour: "0.02" }, currency: "ETH" })
       .bondAmount("1.0", "ETH");
@@ -117,19 +112,4 @@ export async function attachFixture(stateRoot: string) {
     await Promise.allSettled(nodes.map((n) => n.shutdown()));
   };
   return { connection, publicClient, deployed, operators, register, job, post, pool, market, shutdownAll };
-}
-
-/** Polls `fn` every 100 ms until it returns a truthy value; throws after `ms`. */
-export async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

@@ -19,7 +19,8 @@ import { recoverReceiptSigner } from "../../client/proofs/recover.ts";
 import { createWorker, type WorkerExecution, type WorkerProof } from "../../client/worker/attach.ts";
 import { NotSupportedError } from "../../client/errors.ts";
 import { createSandrun as createCoreSandrun } from "../../client/sandrun.ts";
-import { attachFixture, PRICE, until } from "./attach-fixture.ts";
+import { until } from "../e2e/harness.ts";
+import { attachFixture, PRICE } from "./attach-fixture.ts";
 
 describe("worker attached to Node (in-process chain)", function () {
   this.timeout(120_000);

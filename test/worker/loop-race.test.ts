@@ -23,7 +23,8 @@ import { SignerProver } from "../../client/worker/daemon/prover.ts";
 import { SandboxRunner } from "../../client/worker/daemon/runner.ts";
 import { readNodeProfile } from "../../client/worker/daemon/start.ts";
 import { ViemWorkerChain } from "../../client/worker/daemon/viem-chain.ts";
-import { attachFixture, until } from "./attach-fixture.ts";
+import { until } from "../e2e/harness.ts";
+import { attachFixture } from "./attach-fixture.ts";
 
 describe("worker loop: one execution per job", function () {
   this.timeout(120_000);
