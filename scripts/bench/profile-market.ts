@@ -6,12 +6,17 @@
  * benchmark: the figures in bench/ come from gas-market.ts.
  *
  *   node scripts/bench/profile-market.ts [--only strict|batched|standard]
+ *
+ * Environment: DETAIL=1 counts storage, call and log operations by cost; OPS=1 gives self gas per
+ * contract and opcode; LINES=N lists the N Solidity lines that spent most (source maps of the
+ * build, see source-lines.ts; compiler-generated code shows as "<file>:?").
  */
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
 import type { Hash } from "viem";
 
 import { L, S, deployMarket, nodeSteps, at, type TestNode } from "../../test/market/fixture.ts";
+import { sourceLinesOf } from "./source-lines.ts";
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
 const f = await deployMarket(await network.create(), 8);
@@ -29,7 +34,18 @@ for (const [k, name] of [
   names.set(((await f.market.read[k]()) as string).toLowerCase(), name);
 }
 
+const lineMaps = new Map<string, Map<number, string> | undefined>();
+/** "file:line" of `pc` in the named contract's code (the module's own code under delegatecall). */
+function lineOf(contract: string, pc: number): string {
+  const file = { Settlement: "JobMarketSettlement", Extension: "JobMarketExtension", Pools: "PoolRegistry" }[
+    contract
+  ];
+  if (!lineMaps.has(contract)) lineMaps.set(contract, sourceLinesOf(file ?? contract));
+  return lineMaps.get(contract)?.get(pc) ?? `${contract}:?`;
+}
+
 interface Log {
+  pc: number;
   op: string;
   gas: number;
   gasCost: number;
@@ -48,6 +64,7 @@ async function profile(hash: Hash, label: string) {
   const byFamily = new Map<string, number>();
   const byContract = new Map<string, number>();
   const detail = new Map<string, number>();
+  const lines = new Map<string, number>();
   const frames: string[] = ["JobMarket"];
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   let exec = 0;
@@ -92,6 +109,7 @@ async function profile(hash: Hash, label: string) {
       add(detail, `${frames[l.depth - 1] ?? "?"}:${op}:${cost}`, 1);
     }
     add(byContract, frames[l.depth - 1] ?? "?", cost);
+    if (process.env.LINES) add(lines, lineOf(frames[l.depth - 1] ?? "?", l.pc), cost);
     exec += cost;
   }
   const used = Number(receipt.gasUsed);
@@ -104,6 +122,10 @@ async function profile(hash: Hash, label: string) {
   console.log(`  by op:       ${fmt(byFamily)}`);
   console.log(`  by contract: ${fmt(byContract)}`);
   if (process.env.DETAIL || process.env.OPS) console.log(`  detail (contract:op:cost count): ${fmt(detail)}`);
+  if (process.env.LINES) {
+    const top = [...lines.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.LINES) || 40);
+    for (const [k, v] of top) console.log(`    ${String(v).padStart(6)}  ${k}`);
+  }
   return used;
 }
 
