@@ -232,7 +232,7 @@ contract JobMarket is JobMarketBase, IJobMarket {
             v.settlementHash = bytes32(_settledWord(jobId) & HASH_BITS);
             return v;
         }
-        v.poolId = j.poolId;
+        v.poolId = _poolOf(j);
         v.n = j.n;
         v.strategy = j.strategy;
         v.level = j.level;
@@ -409,17 +409,20 @@ contract JobMarket is JobMarketBase, IJobMarket {
     /// @dev Runs the current call in `module` on this contract's storage and returns its result verbatim.
     function _delegate(address module) private {
         // A proxy forward: copies calldata and returndata verbatim, which Solidity cannot express.
+        // Memory-safe (it uses only memory past the free memory pointer), which lets the IR
+        // pipeline move variables of deep functions (`_post`) to memory.
         // solhint-disable-next-line no-inline-assembly
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
+        assembly ("memory-safe") {
+            let buffer := mload(0x40)
+            calldatacopy(buffer, 0, calldatasize())
+            let ok := delegatecall(gas(), module, buffer, calldatasize(), 0, 0)
+            returndatacopy(buffer, 0, returndatasize())
             switch ok
             case 0 {
-                revert(0, returndatasize())
+                revert(buffer, returndatasize())
             }
             default {
-                return(0, returndatasize())
+                return(buffer, returndatasize())
             }
         }
     }

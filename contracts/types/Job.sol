@@ -118,8 +118,10 @@ struct Dispute {
 }
 
 /// @notice A job in storage: one hot slot read and written by every step, plus at most two more.
-/// @dev Slot 0 while open: status | n | strategy | level | taken | revealed | flags | commitDeadline |
-///      revealDeadline | poolId (uint32) | row | collateralPerNode (uint72: at most ~4722e18 base units).
+/// @dev Slot 0 while open: status | n | strategy | level | taken | revealed | flags (uint16) |
+///      commitDeadline | revealDeadline | poolId (its low 24 bits) | row | collateralPerNode (uint72:
+///      at most ~4722e18 base units). `flags` bits 2-15 are the takers' filter: a 14-bit Bloom
+///      filter of the nodes holding a slot of an open job (see JobMarketBase.TAKERS).
 ///      `row`: where the job's terms and slot words live (see JobMarketBase._cells): 0 = `_slots[jobId]`,
 ///      else `_slots[row]`, the words of a finished job recycled so that posting and taking a slot
 ///      rewrite non-zero words (5,000 gas) instead of creating them (22,100). The terms
@@ -127,8 +129,8 @@ struct Dispute {
 ///      Once the job has ended, slot 0 is its whole record: status in the low byte, and for a
 ///      disputable settlement the other 248 bits of the SettlementRecord's hash; every other field
 ///      is zero then, and is found in the job's JobPosted, JobToppedUp and JobSettled events.
-///      Slot 1: token | runtime, written only when not zero (an ETH job of runtime 0 leaves it
-///      empty). Slot 2: specHash, stored only at the cryptographic level (receipts sign it). Both
+///      Slot 1: token | runtime | poolIdHigh (pool id bits 24-31), written only when not all zero
+///      (an ETH job of runtime 0 in one of the first 2^24 pools leaves it empty). Slot 2: specHash, stored only at the cryptographic level (receipts sign it). Both
 ///      are deleted when the job ends.
 struct Job {
     JobStatus status;
@@ -137,14 +139,15 @@ struct Job {
     VerificationLevel level;
     uint8 taken; // slots taken (at strict and above, = slots committed)
     uint8 revealed; // results revealed (strict+) or reported (basic, standard)
-    uint8 flags; // bit 0: directed job; bit 1: slot 1 (token, runtime) holds something
+    uint16 flags; // bit 0: directed job; bit 1: slot 1 holds something; bits 2-15: takers' filter
     uint32 commitDeadline;
     uint32 revealDeadline;
-    uint32 poolId; // pool ids are sequential: 2^32 pools cannot be created (posting checks)
+    uint24 poolId; // the pool id's low 24 bits (posting refuses ids of 2^32 and more)
     uint32 row;
     uint72 collateralPerNode;
     address token;
     uint8 runtime;
+    uint8 poolIdHigh; // the pool id's bits 24-31 (then flag bit 1 is set)
     bytes32 specHash;
 }
 
