@@ -58,7 +58,7 @@ contract PoolRegistry is IPoolRegistry {
         }
         PoolStorage.Pool storage pool = PoolStorage.state().pools[poolId];
         pool.owner = msg.sender;
-        pool.policy = checked;
+        PoolStorage.writePolicy(pool, checked);
         pool.requirements = requirements;
         emit PoolCreated(poolId, msg.sender, checked, requirements);
         for (uint256 i; i < initialNodes.length; ++i) {
@@ -75,7 +75,7 @@ contract PoolRegistry is IPoolRegistry {
     ) external override onlyDelegated {
         PoolStorage.Pool storage pool = _ownedPool(poolId);
         PoolPolicy memory checked = _checkedPolicy(policy);
-        pool.policy = checked;
+        PoolStorage.writePolicy(pool, checked);
         pool.requirements = requirements;
         emit PoolPolicyUpdated(poolId, checked, requirements);
     }

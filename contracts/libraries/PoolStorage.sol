@@ -47,9 +47,33 @@ library PoolStorage {
         if (pool.owner == address(0)) revert IPoolRegistry.PoolRegistryUnknownPool(poolId);
     }
 
+    /// @dev Bit 255 of an existing pool's policy word, past PoolPolicy's 160 bits: set whenever
+    ///      the policy is written (`writePolicy`), so posting learns from one slot both that the
+    ///      pool exists and its policy, without reading the owner's slot (2,100 gas, cold).
+    uint256 internal constant EXISTS = 1 << 255;
+
+    /// @dev Stores `policy` and marks the pool as existing (see EXISTS).
+    function writePolicy(Pool storage pool, PoolPolicy memory policy) internal {
+        pool.policy = policy;
+        PoolPolicy storage stored = pool.policy;
+        // Sets the marker bit outside the struct's members, which Solidity's writes leave alone.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(stored.slot, or(sload(stored.slot), EXISTS))
+        }
+    }
+
     /// @dev The policy of an existing pool (one slot).
     function policyOf(uint64 poolId) internal view returns (PoolPolicy memory) {
-        return existing(poolId).policy;
+        PoolPolicy storage stored = state().pools[poolId].policy;
+        uint256 word;
+        // Reads the policy word whole, for its marker bit (see EXISTS).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := sload(stored.slot)
+        }
+        if (word & EXISTS == 0) revert IPoolRegistry.PoolRegistryUnknownPool(poolId);
+        return stored;
     }
 
     /// @dev Membership in one slot read (the set's position map).

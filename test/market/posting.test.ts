@@ -247,6 +247,31 @@ describe("JobMarket posting and payments", () => {
     );
   });
 
+  it("a job takes its pool's current policy; a pool id never created is refused", async () => {
+    const f = await fresh(3);
+    const pool = await f.createPool(S.TwoOfThree, L.Strict, f.nodes);
+    const asOwner = await f.viem.getContractAt("PoolRegistry", f.pools.address, {
+      client: { wallet: f.requester },
+    });
+    const [, policy, requirements] = await f.pools.read.getPool([pool]);
+    // Posting reads one word for the policy and the pool's existence; rewriting the policy keeps both.
+    await asOwner.write.setPolicy([
+      pool,
+      { ...policy, strategy: S.MajorityRule, redundancy: 3, verification: L.Standard },
+      requirements,
+    ]);
+    const jobId = await f.post(f.request(pool), 3n);
+    const job = await f.market.read.job([jobId]);
+    assert.deepEqual([job.strategy, job.level, job.n], [S.MajorityRule, L.Standard, 3]);
+    const m = await f.asWallet(f.requester);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      m.write.postJob([f.request(pool + 1n)], { value: 3n * PRICE }),
+      f.pools,
+      "PoolRegistryUnknownPool",
+      [pool + 1n],
+    );
+  });
+
   it("pause stops new posts only; settlement, refunds and withdrawals go on", async () => {
     const f = await fresh(3);
     const steps = nodeSteps(f);
