@@ -43,6 +43,12 @@ export async function setup() {
   const { nodeRegistry, poolRegistry, jobMarket } = await ignition.deploy(SandrunModule);
   const publicClient = await viem.getPublicClient();
   const deployment = { nodeRegistry, poolRegistry, jobMarket };
+  // A node's availability counts heartbeat epochs (an hour of chain time): the examples start at
+  // the beginning of one, so their few seconds never straddle two (a node registered in one epoch
+  // and discovered in the next, with no heartbeat there, would show availability 0.5).
+  const epoch = BigInt(await nodeRegistry.read.epochLength());
+  const now = BigInt(await networkHelpers.time.latest());
+  await networkHelpers.time.increaseTo(now - (now % epoch) + epoch);
   const operatorSandrun = createSandrun({ publicClient, walletClient: operator, deployment });
   // The design's `sandrun` is the requester's root. The pool and job builders are plugged in
   // through createSandrun's factories (the root's documented extension point).
