@@ -62,6 +62,12 @@ describe("worker heartbeat: in-process daemon (heartbeatIntervalMs)", function (
     const wallets = await viem.getWalletClients();
     const deployed = await ignition.deploy(SandrunModule);
     const registry = deployed.nodeRegistry.address;
+    // Start at the beginning of a heartbeat epoch: each `time.increase(HOUR)` then lands in the
+    // next epoch and the beats after it stay there (registered near an epoch's end, a beat a few
+    // seconds after the jump could skip an epoch and leave availability below 1).
+    const epoch = BigInt(await deployed.nodeRegistry.read.epochLength());
+    const now = BigInt(await networkHelpers.time.latest());
+    await networkHelpers.time.increaseTo(now - (now % epoch) + epoch);
     const client: SandrunClient = { publicClient };
     /** Registers a node for wallet `i` and attaches a worker with `heartbeatIntervalMs`. */
     const node = async (i: number, heartbeatIntervalMs: number) => {
