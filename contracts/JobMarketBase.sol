@@ -89,12 +89,6 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     uint8 internal constant DIRECTED = 1;
     /// @dev Job flag: slot 1 (token, runtime, poolIdHigh) was written.
     uint8 internal constant EXTRA = 2;
-    /// @dev Job flags bits 2-15, the takers' filter: each node holding a slot of an open job sets
-    ///      its bit (`_takerBit`). A slot-taking step scans the job's earlier slot words for a
-    ///      repeat only when its node's bit is already set (a repeat, or another node sharing the
-    ///      bit); otherwise the node certainly holds no slot, and each earlier word it would have
-    ///      read (2,100 gas, cold) stays unread.
-    uint16 internal constant TAKERS = 0xfffc;
     /// @dev Where in its row an open job keeps its terms (requester | pricePerNode): past any slot
     ///      index (n <= 16), and in a recycled row a non-zero word, so posting rewrites it for
     ///      5,000 gas instead of creating a word for 22,100.
@@ -394,7 +388,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (jobFlags & DIRECTED == 0) j.flags = jobFlags | _takerBit(nodeId);
     }
 
-    /// @dev The node's bit in a job's takers' filter (see TAKERS).
+    /// @dev The node's bit in a job's takers' filter: job flags bits 2-15, where each node holding
+    ///      a slot of an open job sets its bit. A slot-taking step scans the job's earlier slot
+    ///      words for a repeat only when its node's bit is already set (a repeat, or another node
+    ///      sharing the bit); otherwise the node certainly holds no slot, and each earlier word it
+    ///      would have read (2,100 gas, cold) stays unread.
     function _takerBit(uint64 nodeId) internal pure returns (uint16) {
         return uint16(1 << (2 + (nodeId % 14)));
     }
@@ -443,7 +441,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     ) internal view returns (bool found, uint8 slot) {
         uint16 jobFlags = j.flags;
         bool directed = jobFlags & DIRECTED != 0;
-        // An open job's node whose filter bit is clear holds no slot (see TAKERS).
+        // An open job's node whose filter bit is clear holds no slot (see _takerBit).
         if (!directed && jobFlags & _takerBit(nodeId) == 0) return (false, 0);
         uint8 end = directed ? j.n : j.taken;
         mapping(uint256 => uint256) storage slots = _cells(jobId, j);

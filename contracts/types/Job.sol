@@ -121,7 +121,7 @@ struct Dispute {
 /// @dev Slot 0 while open: status | n | strategy | level | taken | revealed | flags (uint16) |
 ///      commitDeadline | revealDeadline | poolId (its low 24 bits) | row | collateralPerNode (uint72:
 ///      at most ~4722e18 base units). `flags` bits 2-15 are the takers' filter: a 14-bit Bloom
-///      filter of the nodes holding a slot of an open job (see JobMarketBase.TAKERS).
+///      filter of the nodes holding a slot of an open job (see JobMarketBase._takerBit).
 ///      `row`: where the job's terms and slot words live (see JobMarketBase._cells): 0 = `_slots[jobId]`,
 ///      else `_slots[row]`, the words of a finished job recycled so that posting and taking a slot
 ///      rewrite non-zero words (5,000 gas) instead of creating them (22,100). The terms
@@ -130,8 +130,9 @@ struct Dispute {
 ///      disputable settlement the other 248 bits of the SettlementRecord's hash; every other field
 ///      is zero then, and is found in the job's JobPosted, JobToppedUp and JobSettled events.
 ///      Slot 1: token | runtime | poolIdHigh (pool id bits 24-31), written only when not all zero
-///      (an ETH job of runtime 0 in one of the first 2^24 pools leaves it empty). Slot 2: specHash, stored only at the cryptographic level (receipts sign it). Both
-///      are deleted when the job ends.
+///      (an ETH job of runtime 0 in one of the first 2^24 pools leaves it empty). Slot 2:
+///      specHash, stored only at the cryptographic level (receipts sign it). Both are deleted
+///      when the job ends.
 struct Job {
     JobStatus status;
     uint8 n;
