@@ -13,6 +13,15 @@ import { exitGuardHooks } from "./test/support/exit-guard.ts";
 const require = createRequire(import.meta.url);
 const solcVersion: string = (require("solc/package.json") as { version: string }).version;
 
+/** The pinned compiler for cancun with the optimizer at `runs`, through the IR pipeline when `viaIR`. */
+function solc(runs: number, viaIR = false) {
+  return {
+    version: solcVersion,
+    path: require.resolve("solc/soljson.js"),
+    settings: { optimizer: { enabled: true, runs }, ...(viaIR ? { viaIR } : {}), evmVersion: "cancun" },
+  };
+}
+
 export default defineConfig({
   plugins: [
     hardhatViem,
@@ -23,72 +32,25 @@ export default defineConfig({
     hardhatKeystore,
   ],
   solidity: {
-    compilers: [
-      {
-        version: solcVersion,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          optimizer: { enabled: true, runs: 10_000 },
-          evmVersion: "cancun",
-        },
-      },
-    ],
+    compilers: [solc(10_000)],
     overrides: {
       // The extension (batch posting, carried and batched node steps, top-ups, disputes) through
       // the IR pipeline: 23,975 -> 20,409 bytes (it was 601 bytes under the limit), and cheaper
       // (postJobs -3,819 per job, topUpJob -901).
-      "contracts/JobMarketExtension.sol": {
-        version: solcVersion,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          optimizer: { enabled: true, runs: 10_000 },
-          viaIR: true,
-          evmVersion: "cancun",
-        },
-      },
+      "contracts/JobMarketExtension.sol": solc(10_000, true),
       // The market's entry point through the IR pipeline: it reads and writes a job's packed
       // fields once per step where the legacy optimizer re-reads the slot per field (strict
-      // node-sent −669 gas, batched −1,223) and its code shrinks from 23,777 to 21,629 bytes.
-      "contracts/JobMarket.sol": {
-        version: solcVersion,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          optimizer: { enabled: true, runs: 10_000 },
-          viaIR: true,
-          evmVersion: "cancun",
-        },
-      },
+      // node-sent −669 gas, batched −1,247) and its code shrinks from 23,777 to 21,629 bytes.
+      "contracts/JobMarket.sol": solc(10_000, true),
       // The settlement module runs on every settlement and is deployed once; its 20 KB leave room
       // to let the optimizer inline for runtime cost only (21.3 KB at the maximum runs).
-      "contracts/JobMarketSettlement.sol": {
-        version: solcVersion,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          optimizer: { enabled: true, runs: 4_294_967_295 },
-          evmVersion: "cancun",
-        },
-      },
+      "contracts/JobMarketSettlement.sol": solc(4_294_967_295),
       // The gas-floor probe (bench only) at the settings that make it cheapest to run.
-      "contracts/test/LifecycleFloor.sol": {
-        version: solcVersion,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          optimizer: { enabled: true, runs: 4_294_967_295 },
-          evmVersion: "cancun",
-        },
-      },
+      "contracts/test/LifecycleFloor.sol": solc(4_294_967_295),
       // The registry through the IR pipeline: 22.3 KB at 10,000 runs (the legacy pipeline needed
       // 1,000 runs to stay under 24 KiB), and cheaper on every hot path: `register` −4,084,
       // collateral locks −689 and releases −1,143 (heartbeat +306, still under its target).
-      "contracts/NodeRegistry.sol": {
-        version: solcVersion,
-        path: require.resolve("solc/soljson.js"),
-        settings: {
-          optimizer: { enabled: true, runs: 10_000 },
-          viaIR: true,
-          evmVersion: "cancun",
-        },
-      },
+      "contracts/NodeRegistry.sol": solc(10_000, true),
     },
   },
   paths: {
