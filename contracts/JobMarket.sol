@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IJobMarket} from "./interfaces/IJobMarket.sol";
+import {INodeAccounts} from "./interfaces/INodeAccounts.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {VerificationLevel} from "./types/Policy.sol";
 import {
@@ -20,6 +21,7 @@ import {
 } from "./types/Job.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
+import {NodeAccounts} from "./libraries/NodeAccounts.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
 /// @dev What the constructor asks each module: the node registry it was built with.
@@ -36,7 +38,7 @@ interface INodeRegistryOf {
 ///      function (PoolRegistry's ABI) in the pool module: all through delegatecall (same storage),
 ///      which keeps every contract under the 24 KiB limit.
 ///      See JobMarketBase for the conservation invariant.
-contract JobMarket is JobMarketBase, IJobMarket {
+contract JobMarket is JobMarketBase, IJobMarket, INodeAccounts {
     using SlotRecord for uint256;
 
     /// @notice Delegated code: settle, cancel, one-transaction batches, dispute rulings (JobMarketSettlement).
@@ -219,6 +221,32 @@ contract JobMarket is JobMarketBase, IJobMarket {
         if (!_paused) revert ExpectedPause();
         _paused = false;
         emit Unpaused(msg.sender);
+    }
+
+    // ═════════════════════════════ the nodes' ledgers (NodeAccounts) ═════════════════════════════
+
+    /// @inheritdoc INodeAccounts
+    /// @dev Here, not in a module: every bond change and every pause, resume, unbonding request
+    ///      and deregistration of a bonded node comes through it (a module would add a cold
+    ///      account, 2,600 gas, to each).
+    function syncNode(
+        uint64 nodeId,
+        uint256 core,
+        uint96 credit,
+        uint96 debitUpTo
+    ) external override onlyNodeRegistry returns (uint256 money, uint96 debited) {
+        return NodeAccounts.sync(nodeId, core, credit, debitUpTo);
+    }
+
+    /// @inheritdoc INodeAccounts
+    /// @dev Runs in JobMarketExtension (admin-rare: each bond token's minimum).
+    function syncBondToken(uint16, uint256) external override {
+        _delegate(extension);
+    }
+
+    /// @inheritdoc INodeAccounts
+    function nodeMoneyWords(uint64 first, uint256 count) external view override returns (uint256[] memory) {
+        return NodeAccounts.moneyWords(first, count);
     }
 
     // ═════════════════════════════ views ═════════════════════════════

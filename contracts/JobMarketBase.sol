@@ -30,6 +30,7 @@ import {
 import {Consensus} from "./libraries/Consensus.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
+import {NodeAccounts} from "./libraries/NodeAccounts.sol";
 import {PoolStorage} from "./libraries/PoolStorage.sol";
 
 /// @title Storage and shared logic of the Sandrun job market
@@ -146,6 +147,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     modifier whenNotPaused() {
         if (_paused) revert EnforcedPause();
+        _;
+    }
+
+    modifier onlyNodeRegistry() {
+        if (msg.sender != address(nodeRegistry)) revert JobMarketCallerNotNodeRegistry(msg.sender);
         _;
     }
 
@@ -362,10 +368,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
     }
 
-    /// @dev Takes a slot for `nodeId` and locks its collateral. The caller authenticates the node
-    ///      with the owner/signer the registry returns (a revert undoes the lock).
-    /// @dev `actor`: who sent a node-sent step (the registry skips the signer when it is the
-    ///      owner), or address(0) for a carried step, whose signature needs the signer.
+    /// @dev Takes a slot for `nodeId` and locks its collateral in the node's ledger (NodeAccounts,
+    ///      this contract's storage). The caller authenticates the node with the owner/signer
+    ///      returned (a revert undoes the lock).
+    /// @dev `actor`: who sent a node-sent step (the signer is not asked for when it is the owner),
+    ///      or address(0) for a carried step, whose signature needs the signer.
     function _take(
         uint256 jobId,
         Job storage j,
@@ -380,7 +387,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (taken >= n) revert JobMarketSlotsFull(jobId, n);
         uint16 jobFlags = j.flags;
         slot = _findFreeSlot(jobId, j, nodeId, taken, n, jobFlags);
-        (owner, signer, ) = nodeRegistry.lockCollateral(nodeId, j.collateralPerNode, actor);
+        owner = NodeAccounts.lock(nodeId, j.collateralPerNode, true);
+        signer = _signerUnless(nodeId, owner, actor);
         _cells(jobId, j)[slot] = SlotRecord.pack(nodeId, value, flags);
         unchecked {
             j.taken = taken + 1; // taken < n <= 16
@@ -504,8 +512,8 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         if (found) {
             mapping(uint256 => uint256) storage cells = _cells(jobId, j);
             if (cells[slot].has(SlotRecord.REVEALED)) revert JobMarketAlreadyRevealed(jobId, slot);
-            INodeCollateral.NodeForJob memory info = nodeRegistry.nodeForJob(nodeId);
-            (owner, signer) = (info.owner, info.signer);
+            owner = NodeAccounts.ownerOf(nodeId);
+            signer = _signerUnless(nodeId, owner, actor);
             cells[slot] = SlotRecord.pack(nodeId, SlotRecord.truncate(digest), flags);
         } else {
             (slot, owner, signer) = _take(jobId, j, nodeId, SlotRecord.truncate(digest), flags, actor);
@@ -538,7 +546,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             flags |= SlotRecord.INVOICED;
         }
         if (j.level == VerificationLevel.Cryptographic) {
-            _checkReceipt(jobId, j, nodeId, nodeRegistry.nodeForJob(nodeId).signer, r, uriHash);
+            _checkReceipt(jobId, j, nodeId, nodeRegistry.signerOf(nodeId), r, uriHash);
         }
         flags = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags); // the new slot word
         uint8 revealed = j.revealed + 1;
@@ -580,6 +588,12 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             r.usage.peakMemory,
             r.receiptSignature
         );
+    }
+
+    /// @dev The node's signer (from the registry, which keeps it), unless `actor` is the owner: the
+    ///      owner acting needs no signer, and the call is saved (address(0) comes back).
+    function _signerUnless(uint64 nodeId, address owner, address actor) internal view returns (address) {
+        return actor == owner ? address(0) : nodeRegistry.signerOf(nodeId);
     }
 
     function _requireNodeAccount(uint64 nodeId, address owner, address signer) internal view {
@@ -640,8 +654,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
         // Its terms (read into c) and a directed job's assignments (read above) are all it wrote.
         _offerRow(jobId, j, directed ? n : 0);
-        // One registry call locks all n; settlement below releases or slashes every lock.
-        (, address[] memory signers) = nodeRegistry.lockCollateralBatch(ids, c.collateral);
+        // Locks all n (no per-node event: settlement below releases or slashes every lock, and
+        // announces each node); one registry call reads their signers.
+        for (uint256 i; i < n; ++i) NodeAccounts.lock(ids[i], c.collateral, false);
+        address[] memory signers = nodeRegistry.signersOf(ids);
         for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(c, j, subs[i], signers[i], uint8(i));
         _finish(c, j, slots);
     }
@@ -794,8 +810,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         return Consensus.tally(c.strategy, c.n, digests, weights, count);
     }
 
-    /// @dev Releases every node that is not slashed in one registry call (which also records each
-    ///      outcome and returns the payees), credits the winners, then slashes the rest.
+    /// @dev One pass over the slots releases every node that keeps its collateral (recording its
+    ///      outcome in its ledger, which also gives a winner's owner, who is credited at once) and
+    ///      marks the nodes that lose it; a second pass slashes those, once every winner (they
+    ///      share the slashed collateral) is known.
     /// @return paid gross amount paid out of escrow (payouts + fee)
     function _settleNodes(
         Ctx memory c,
@@ -805,79 +823,55 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         SettlementRecord memory rec,
         uint256 agree
     ) internal returns (uint256 paid) {
-        (uint64[] memory ids, Outcome[] memory outcomes) = _outcomes(c, slots, reached, winner, rec);
-        address[] memory owners =
-            ids.length == 0
-                ? new address[](0)
-                : nodeRegistry.releaseCollateralBatch(ids, c.collateral, outcomes);
-        paid = _payWinners(c, slots, rec, ids, outcomes, owners);
-        _slashRest(c, slots, ids, rec.payees, agree);
-    }
-
-    /// @dev The nodes to release (all but the slashed) and each one's outcome, in slot order.
-    function _outcomes(
-        Ctx memory c,
-        SlotInfo[] memory slots,
-        bool reached,
-        bytes20 winner,
-        SettlementRecord memory rec
-    ) internal pure returns (uint64[] memory ids, Outcome[] memory outcomes) {
-        uint256 m = slots.length;
-        ids = new uint64[](m);
-        outcomes = new Outcome[](m);
-        uint256 r;
-        for (uint256 i; i < m; ++i) {
+        uint256 fee;
+        uint256 toSlash; // bit i set: slot i's node loses its collateral (n <= 16 slots)
+        for (uint256 i; i < slots.length; ++i) {
             SlotInfo memory s = slots[i];
             rec.nodes[i] = s.nodeId;
-            Outcome outcome;
             if (reached && s.revealed && s.digest == winner) {
-                outcome = Outcome.Completed;
-            } else {
-                // A revealed loser is a dissenter when consensus was reached (honest but outvoted
-                // otherwise); a silent slot is a no-show.
-                bool slash =
-                    s.revealed
-                        ? reached && c.level >= VerificationLevel.Strict
-                        : c.level >= VerificationLevel.Standard;
-                if (slash && c.collateral != 0) continue; // slashed by _slashRest, not released
-                outcome = slash ? Outcome.Slashed : (s.revealed && !reached ? Outcome.None : Outcome.Failed);
-            }
-            ids[r] = s.nodeId;
-            outcomes[r] = outcome;
-            ++r;
-        }
-        // Solidity cannot shrink a memory array; lowering its length word is safe.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // Trim both arrays to the r released nodes (shrinking a memory array's length is safe).
-            mstore(ids, r)
-            mstore(outcomes, r)
-        }
-    }
-
-    /// @dev Credits each winner its invoice less the fee (held during the challenge window).
-    function _payWinners(
-        Ctx memory c,
-        SlotInfo[] memory slots,
-        SettlementRecord memory rec,
-        uint64[] memory ids,
-        Outcome[] memory outcomes,
-        address[] memory owners
-    ) internal returns (uint256 paid) {
-        uint256 k;
-        uint256 fee;
-        for (uint256 i; i < slots.length; ++i) {
-            // Node ids are distinct within a job, so the released ones come back in slot order.
-            if (k == ids.length || ids[k] != slots[i].nodeId) continue;
-            if (outcomes[k] == Outcome.Completed) {
-                (uint256 gross, uint256 f) = _payWinner(c, rec, i, owners[k], slots[i].invoice);
+                address owner = NodeAccounts.release(s.nodeId, c.collateral, Outcome.Completed);
+                (uint256 gross, uint256 f) = _payWinner(c, rec, i, owner, s.invoice);
                 paid += gross;
                 fee += f;
+                continue;
             }
-            ++k;
+            // A revealed loser is a dissenter when consensus was reached (honest but outvoted
+            // otherwise); a silent slot is a no-show.
+            bool slash =
+                s.revealed
+                    ? reached && c.level >= VerificationLevel.Strict
+                    : c.level >= VerificationLevel.Standard;
+            if (slash && c.collateral != 0) {
+                toSlash |= 1 << i;
+            } else {
+                Outcome outcome =
+                    slash ? Outcome.Slashed : (s.revealed && !reached ? Outcome.None : Outcome.Failed);
+                NodeAccounts.release(s.nodeId, c.collateral, outcome);
+            }
         }
         // fee <= paid / 10 <= 16 * max(uint96) / 10 < 2^96 * 1.6: realistic escrows fit uint96.
         rec.fee = uint96(fee);
+        _slashMarked(c, slots, toSlash, rec.payees, agree);
+    }
+
+    /// @dev Slashes the nodes of the slots marked in `toSlash` (bit i = slot i) and shares each
+    ///      slash between the winners (`payees`) and the requester.
+    function _slashMarked(
+        Ctx memory c,
+        SlotInfo[] memory slots,
+        uint256 toSlash,
+        address[] memory payees,
+        uint256 winners
+    ) internal {
+        for (uint256 i; toSlash != 0; ++i) {
+            if (toSlash & (1 << i) == 0) continue;
+            toSlash ^= 1 << i;
+            uint64 nodeId = slots[i].nodeId;
+            uint16 tokenId = NodeAccounts.slash(nodeId, c.collateral, Outcome.Slashed);
+            address token = nodeRegistry.paySlashed(tokenId, c.collateral);
+            emit Slashed(c.jobId, nodeId, token, c.collateral);
+            _splitSlash(c, token, c.collateral, payees, winners);
+        }
     }
 
     /// @dev Credits one winner its invoice (the full price when 0) less the fee.
@@ -894,27 +888,6 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         rec.payees[i] = owner;
         rec.amounts[i] = net;
         if (net != 0) _credit(c.jobId, owner, c.token, net, rec.challengeEnds);
-    }
-
-    /// @dev Slashes every node `_outcomes` left out (dissenters and no-shows with collateral at stake).
-    function _slashRest(
-        Ctx memory c,
-        SlotInfo[] memory slots,
-        uint64[] memory ids,
-        address[] memory payees,
-        uint256 winners
-    ) internal {
-        uint256 k;
-        for (uint256 i; i < slots.length; ++i) {
-            uint64 nodeId = slots[i].nodeId;
-            if (k < ids.length && ids[k] == nodeId) {
-                ++k;
-                continue;
-            }
-            address token = nodeRegistry.slashCollateral(nodeId, c.collateral, Outcome.Slashed);
-            emit Slashed(c.jobId, nodeId, token, c.collateral);
-            _splitSlash(c, token, c.collateral, payees, winners);
-        }
     }
 
     /// @dev Half (rounded down) shared equally by the `winners` non-zero `payees`, the rest with all
@@ -1037,8 +1010,9 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
 
     function _isParticipant(uint64[] calldata nodes, address account) internal view returns (bool) {
         for (uint256 i; i < nodes.length; ++i) {
-            INodeCollateral.NodeForJob memory info = nodeRegistry.nodeForJob(nodes[i]);
-            if (info.owner == account || info.signer == account) return true;
+            uint64 nodeId = nodes[i];
+            if (NodeAccounts.ownerOf(nodeId) == account || nodeRegistry.signerOf(nodeId) == account)
+                return true;
         }
         return false;
     }
@@ -1074,29 +1048,18 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         }
         if (record.fee != 0) _balances[record.treasury][record.token].held -= record.fee;
         _refund(jobId, record.requester, record.token, back);
-        uint64[] memory losers = new uint64[](record.payees.length);
-        Outcome[] memory outcomes = new Outcome[](record.payees.length);
-        uint256 count;
         for (uint256 i; i < record.payees.length; ++i) {
             if (record.payees[i] == address(0)) continue;
             uint64 nodeId = record.nodes[i];
-            (address token, uint96 taken) = nodeRegistry.slashFreeBond(nodeId, record.collateralPerNode);
-            losers[count] = nodeId;
-            outcomes[count++] = Outcome.DisputeLost;
+            (uint16 tokenId, uint96 taken) = NodeAccounts.slashFree(nodeId, record.collateralPerNode);
+            // Releasing nothing records the lost dispute.
+            NodeAccounts.release(nodeId, 0, Outcome.DisputeLost);
             if (taken != 0) {
+                address token = nodeRegistry.paySlashed(tokenId, taken);
                 emit Slashed(jobId, nodeId, token, taken);
                 _credit(jobId, record.requester, token, taken, 0);
             }
         }
-        // Solidity cannot shrink a memory array; lowering its length word is safe.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // Trim to the winners (shrinking a memory array's length is safe).
-            mstore(losers, count)
-            mstore(outcomes, count)
-        }
-        // Releasing nothing records the lost dispute for every winner in one call.
-        nodeRegistry.releaseCollateralBatch(losers, 0, outcomes);
         _credit(jobId, disputer, address(0), deposit, 0);
     }
 

@@ -15,6 +15,7 @@ import {
 import {VerificationLevel} from "./types/Policy.sol";
 import {SlotRecord, JobTerms} from "./libraries/SlotRecord.sol";
 import {JobMessages} from "./libraries/JobMessages.sol";
+import {NodeAccounts} from "./libraries/NodeAccounts.sol";
 import {JobMarketBase} from "./JobMarketBase.sol";
 
 /// @title The job market's delegated paths: batch posting, top-ups, carried (signed) and batched node steps, disputes
@@ -27,6 +28,11 @@ contract JobMarketExtension is JobMarketBase {
     constructor(INodeCollateral nodes_, address settlementModule_) JobMarketBase(nodes_, msg.sender) {
         if (settlementModule_ == address(0)) revert JobMarketZeroAddress();
         settlementModule = settlementModule_;
+    }
+
+    /// @notice See INodeAccounts: the registry sends a bond token's word (token | minBond << 160).
+    function syncBondToken(uint16 tokenId, uint256 config) external onlyDelegated onlyNodeRegistry {
+        NodeAccounts.syncToken(tokenId, config);
     }
 
     /// @notice See IJobMarket.

@@ -11,37 +11,30 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {INodeAccounts} from "./interfaces/INodeAccounts.sol";
 import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {CapabilitiesPacking} from "./libraries/CapabilitiesPacking.sol";
+import {NodeAccounts} from "./libraries/NodeAccounts.sol";
 import {NodePacking} from "./libraries/NodePacking.sol";
 import {PricesPacking} from "./libraries/PricesPacking.sol";
 import {Reputation} from "./libraries/Reputation.sol";
-import {Outcome} from "./types/Policy.sol";
 import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "./types/NodeTypes.sol";
 
 /// @title Sandrun node registry
-/// @notice See {INodeRegistry}. Holds every node's bond; the job market (set once) locks,
-///         releases and slashes collateral and records reputation outcomes.
-/// @dev Storage per node (8 slots, 7 written by a bond-less registration):
-///      core word, heartbeat word (see `NodePacking`), bond account (bond | locked | counters,
-///      so a settlement touches one slot), capabilities (2, `CapabilitiesPacking`), prices
-///      (2, `PricesPacking`), metadata hash; plus an unbonding request slot written only on request.
-///      Invariant: for every token, this contract's balance >= the sum of the bonds of the nodes
-///      bonded in it (equal unless someone sends tokens without bonding).
+/// @notice See {INodeRegistry}. Holds every node's bond tokens; the bond ledger (bond, locked
+///         collateral, reputation counters) lives in the job market (set once, before any bond),
+///         which locks, releases and slashes collateral there without calling this contract.
+/// @dev Storage per node (7 slots, 7 written by a bond-less registration): core word, heartbeat
+///      word (see `NodePacking`), capabilities (2, `CapabilitiesPacking`), prices (2,
+///      `PricesPacking`), metadata hash; plus an unbonding request slot written only on request.
+///      From its first bond a node has an account in the market (NodeAccounts): the core word
+///      carries ACCOUNT, and every change of the core word or the bond is sent there (`_sync`).
+///      Invariant: for every token, this contract's balance >= the sum of the market's bonds of
+///      the nodes bonded in it (equal unless someone sends tokens without bonding).
 contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using NodePacking for uint256;
-
-    /// @dev One node's bond accounting and reputation counters, packed into one slot (256 bits).
-    struct BondAccount {
-        uint96 bond; // total held, including locked and unbonding
-        uint96 locked; // collateral locked by jobs
-        uint32 completed;
-        uint16 failed;
-        uint8 slashed;
-        uint8 disputesLost;
-    }
 
     /// @dev A pending withdrawal request.
     struct Unbond {
@@ -52,7 +45,6 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     struct Node {
         uint256 core;
         uint256 heartbeat;
-        BondAccount account;
         bytes32 capabilityNames;
         uint256 capabilityNumbers;
         uint256 prices0;
@@ -80,7 +72,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     /// @inheritdoc INodeRegistry
     uint32 public immutable override epochLength;
 
-    // One slot: every collateral hook reads the job market and the pause flag, every registration
+    // One slot: every bond change reads the job market and the pause flag, every registration
     // the pause flag and the node count, so each pays one cold read for all of them.
     address private _jobMarket;
     bool private _paused;
@@ -122,7 +114,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _;
     }
 
-    /// @notice Whether registrations, bonding and collateral locks are stopped.
+    /// @notice Whether registrations and bonding are stopped (jobs go on: the market has its own pause).
     function paused() external view returns (bool) {
         return _paused;
     }
@@ -217,7 +209,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint256 core = node.core;
         _requireOwner(nodeId, core);
         if (core.status() != NodeStatus.Active) revert NodeRegistryBadStatus(nodeId, core.status());
-        node.core = core.withStatus(NodeStatus.Paused);
+        _setCore(nodeId, node, core.withStatus(NodeStatus.Paused));
         emit NodePaused(nodeId);
     }
 
@@ -227,7 +219,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint256 core = node.core;
         _requireOwner(nodeId, core);
         if (core.status() != NodeStatus.Paused) revert NodeRegistryBadStatus(nodeId, core.status());
-        node.core = core.withStatus(NodeStatus.Active);
+        _setCore(nodeId, node, core.withStatus(NodeStatus.Active));
         emit NodeResumed(nodeId);
     }
 
@@ -236,14 +228,16 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;
         _requireLiveOwner(nodeId, core);
-        BondAccount memory account = node.account;
-        if (account.locked != 0) revert NodeRegistryCollateralLocked(nodeId, account.locked);
-        node.core = core.withStatus(NodeStatus.Deregistered).withUnbonding(account.bond != 0);
+        uint256 money = _moneyOf(nodeId, core);
+        uint96 locked = uint96(money >> 96);
+        if (locked != 0) revert NodeRegistryCollateralLocked(nodeId, locked);
+        uint96 bonded = uint96(money);
+        _setCore(nodeId, node, core.withStatus(NodeStatus.Deregistered).withUnbonding(bonded != 0));
         emit NodeDeregistered(nodeId);
-        if (account.bond != 0) {
+        if (bonded != 0) {
             uint32 readyAt = uint32(block.timestamp) + _unbondingDelay;
-            node.unbond = Unbond(account.bond, readyAt);
-            emit UnbondRequested(nodeId, account.bond, readyAt);
+            node.unbond = Unbond(bonded, readyAt);
+            emit UnbondRequested(nodeId, bonded, readyAt);
         } else if (node.unbond.amount != 0) {
             delete node.unbond;
         }
@@ -267,12 +261,12 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (amount == 0) revert NodeRegistryZeroAmount();
         Unbond memory pending = node.unbond;
         if (pending.amount != 0) revert NodeRegistryUnbondingPending(nodeId, pending.amount, pending.readyAt);
-        BondAccount storage account = node.account;
-        uint96 free = account.bond - account.locked;
+        // The market learns of the request (no new locks) and answers with the ledger, in one call.
+        uint256 money = _setCore(nodeId, node, core.withUnbonding(true));
+        uint96 free = uint96(money) - uint96(money >> 96);
         if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
         uint32 readyAt = uint32(block.timestamp) + _unbondingDelay;
         node.unbond = Unbond(amount, readyAt);
-        node.core = core.withUnbonding(true);
         emit UnbondRequested(nodeId, amount, readyAt);
     }
 
@@ -283,7 +277,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _requireLiveOwner(nodeId, core);
         if (node.unbond.amount == 0) revert NodeRegistryNoUnbonding(nodeId);
         delete node.unbond;
-        node.core = core.withUnbonding(false);
+        _setCore(nodeId, node, core.withUnbonding(false));
         emit UnbondCancelled(nodeId);
     }
 
@@ -297,13 +291,12 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (block.timestamp < pending.readyAt) {
             revert NodeRegistryUnbondingNotReady(nodeId, pending.readyAt, block.timestamp);
         }
-        // Effects: pay the request capped at what is neither locked nor already slashed.
-        BondAccount storage account = node.account;
-        uint96 free = account.bond - account.locked;
-        amount = pending.amount < free ? pending.amount : free;
-        account.bond -= amount;
+        // Effects: pay the request capped at what is neither locked nor already slashed (the market
+        // takes it out of the ledger; a node with a pending request has an account).
+        core = core.withUnbonding(false);
+        node.core = core;
+        (, amount) = _market().syncNode(nodeId, core, 0, pending.amount);
         delete node.unbond;
-        node.core = core.withUnbonding(false);
         // Interaction last.
         address token = _tokenConfig(core.bondTokenId()).token;
         address to = core.owner();
@@ -325,107 +318,28 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         emit Heartbeat(nodeId);
     }
 
-    // ================================================================== collateral hooks
+    // ================================================================== the job market's calls
 
     /// @inheritdoc INodeCollateral
-    function lockCollateral(
-        uint64 nodeId,
-        uint96 amount,
-        address actor
-    )
-        external
-        override
-        onlyJobMarket
-        whenNotPaused
-        returns (address owner_, address signer, address bondToken)
-    {
-        Node storage node;
-        uint96 locked;
-        (node, owner_, bondToken, locked) = _lock(nodeId, amount);
-        // The owner acting needs no signer: its word is read only when someone else may be it.
-        if (actor != owner_) signer = node.heartbeat.signer();
-        emit CollateralLocked(nodeId, amount, locked);
-    }
-
-    /// @inheritdoc INodeCollateral
-    function lockCollateralBatch(
-        uint64[] calldata nodeIds,
+    function paySlashed(
+        uint16 tokenId,
         uint96 amount
-    )
-        external
-        override
-        onlyJobMarket
-        whenNotPaused
-        returns (address[] memory owners, address[] memory signers)
-    {
-        uint256 n = nodeIds.length;
-        owners = new address[](n);
-        signers = new address[](n);
-        for (uint256 i; i < n; ++i) {
-            (Node storage node, address owner_, , ) = _lock(nodeIds[i], amount);
-            owners[i] = owner_;
-            signers[i] = node.heartbeat.signer();
-        }
-    }
-
-    /// @inheritdoc INodeCollateral
-    function releaseCollateralBatch(
-        uint64[] calldata nodeIds,
-        uint96 amount,
-        Outcome[] calldata outcomes
-    ) external override onlyJobMarket returns (address[] memory owners) {
-        uint256 n = nodeIds.length;
-        if (outcomes.length != n) revert NodeRegistryLengthMismatch(n, outcomes.length);
-        owners = new address[](n);
-        for (uint256 i; i < n; ++i) {
-            // Each is read once: every calldata array access re-checks its bounds.
-            uint64 nodeId = nodeIds[i];
-            Outcome outcome = outcomes[i];
-            uint96 locked;
-            (owners[i], locked) = _release(nodeId, amount, outcome);
-            // An outcome already announced ReputationUpdated (indexers re-read the node on it).
-            if (outcome == Outcome.None) emit CollateralReleased(nodeId, amount, locked);
-        }
-    }
-
-    /// @inheritdoc INodeCollateral
-    function slashCollateral(
-        uint64 nodeId,
-        uint96 amount,
-        Outcome outcome
     ) external override onlyJobMarket nonReentrant returns (address token) {
-        Node storage node = _nodes[nodeId];
-        uint256 core = node.core;
-        if (core.owner() == address(0)) revert NodeRegistryUnknownNode(nodeId);
-        BondAccount memory account = node.account;
-        if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
-        // locked <= bond always, so neither subtraction underflows.
-        account.locked -= amount;
-        account.bond -= amount;
-        _recordOutcome(nodeId, account, outcome);
-        _storeAccount(node.account, account);
-        token = _tokenConfig(core.bondTokenId()).token;
-        emit CollateralSlashed(nodeId, msg.sender, amount, account.bond);
+        // The market took `amount` out of a node's ledger in the same transaction; the tokens follow.
+        token = _tokenConfig(tokenId).token;
         _pay(token, msg.sender, amount);
     }
 
     /// @inheritdoc INodeCollateral
-    function slashFreeBond(
-        uint64 nodeId,
-        uint96 amount
-    ) external override onlyJobMarket nonReentrant returns (address token, uint96 taken) {
-        Node storage node = _nodes[nodeId];
-        uint256 core = node.core;
-        if (core.owner() == address(0)) revert NodeRegistryUnknownNode(nodeId);
-        BondAccount storage account = node.account;
-        uint96 bonded = account.bond;
-        uint96 free = bonded - account.locked;
-        taken = amount < free ? amount : free;
-        bonded -= taken;
-        account.bond = bonded;
-        token = _tokenConfig(core.bondTokenId()).token;
-        emit FreeBondSlashed(nodeId, msg.sender, taken, bonded);
-        _pay(token, msg.sender, taken);
+    function signerOf(uint64 nodeId) external view override returns (address) {
+        return _nodes[nodeId].heartbeat.signer();
+    }
+
+    /// @inheritdoc INodeCollateral
+    function signersOf(uint64[] calldata nodeIds) external view override returns (address[] memory signers) {
+        uint256 n = nodeIds.length;
+        signers = new address[](n);
+        for (uint256 i; i < n; ++i) signers[i] = _nodes[nodeIds[i]].heartbeat.signer();
     }
 
     // ================================================================== views
@@ -434,19 +348,14 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function nodeForJob(uint64 nodeId) external view override returns (NodeForJob memory n) {
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;
-        BondAccount memory account = node.account;
+        uint256 money = _moneyOf(nodeId, core);
         TokenConfig memory config = _tokenConfig(core.bondTokenId());
         n.owner = core.owner();
         n.signer = node.heartbeat.signer();
         n.bondToken = config.token;
-        n.freeBond = account.bond - account.locked;
-        n.reputation = Reputation.score(
-            account.completed,
-            account.failed,
-            account.slashed,
-            account.disputesLost
-        );
-        n.active = _isActive(core, account.bond, config.minBond);
+        n.freeBond = uint96(money) - uint96(money >> 96);
+        n.reputation = NodeAccounts.scoreOf(money);
+        n.active = NodeAccounts.isActive(core, uint96(money), config.minBond);
     }
 
     /// @inheritdoc INodeRegistry
@@ -484,6 +393,8 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint256 end = first + _pageLength(first, count);
         words = new uint256[]((end - first) * 4);
         uint32 epoch = _epoch();
+        // The page's ledgers, in one call to the market.
+        uint256[] memory money = _moneyWords(first, end - first);
         // Most nodes bond the same token: its minimum bond is read once per run of equal ids.
         uint256 cachedTokenId = type(uint256).max;
         uint96 minBond;
@@ -501,7 +412,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
                 cachedTokenId = tokenId;
                 minBond = _tokenConfig(uint16(tokenId)).minBond;
             }
-            _storeState(p, node, core, minBond, epoch);
+            _storeState(p, node, core, money[id - first], minBond, epoch);
             unchecked {
                 ++id;
                 p += 0x80;
@@ -522,17 +433,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint256 p,
         Node storage node,
         uint256 core,
+        uint256 account,
         uint96 minBond,
         uint32 epoch
     ) private view {
         uint256 hb = node.heartbeat;
-        uint256 account;
-        // One SLOAD of the whole packed BondAccount word instead of one per field.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            // The BondAccount struct occupies exactly one slot; read it whole.
-            account := sload(add(node.slot, 2))
-        }
         uint256 derived = _derivedWord(core, hb, account, minBond, epoch);
         // Stores the four words at the cursor, inside the array the caller allocated (no bounds checks).
         // solhint-disable-next-line no-inline-assembly
@@ -553,14 +458,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         uint96 minBond,
         uint32 epoch
     ) private view returns (uint256) {
-        uint32 reputation = Reputation.score(
-            uint32(account >> 192),
-            uint16(account >> 224),
-            uint8(account >> 240),
-            uint8(account >> 248)
-        );
+        uint32 reputation = NodeAccounts.scoreOf(account);
         return
-            (_isActive(core, uint96(account), minBond) ? 1 : 0) |
+            (NodeAccounts.isActive(core, uint96(account), minBond) ? 1 : 0) |
             (uint256(reputation) << 8) |
             (uint256(_availability(core, hb, epoch)) << 40);
     }
@@ -569,15 +469,15 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function bondInfo(uint64 nodeId) external view override returns (BondInfo memory info) {
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;
-        BondAccount memory account = node.account;
+        uint256 money = _moneyOf(nodeId, core);
         Unbond memory pending = node.unbond;
         info.token = _tokenConfig(core.bondTokenId()).token;
-        info.bond = account.bond;
-        info.locked = account.locked;
+        info.bond = uint96(money);
+        info.locked = uint96(money >> 96);
         info.unbonding = pending.amount;
         info.unbondReadyAt = pending.readyAt;
         if (pending.amount != 0 && block.timestamp >= pending.readyAt) {
-            uint96 free = account.bond - account.locked;
+            uint96 free = info.bond - info.locked;
             info.withdrawable = pending.amount < free ? pending.amount : free;
         }
     }
@@ -598,13 +498,13 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         override
         returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost)
     {
-        BondAccount memory a = _nodes[nodeId].account;
+        uint256 money = _moneyOf(nodeId, _nodes[nodeId].core);
         return (
-            Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost),
-            a.completed,
-            a.failed,
-            a.slashed,
-            a.disputesLost
+            NodeAccounts.scoreOf(money),
+            uint32(money >> 192),
+            uint16(money >> 224),
+            uint8(money >> 240),
+            uint8(money >> 248)
         );
     }
 
@@ -654,6 +554,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         if (_jobMarket != address(0)) revert NodeRegistryJobMarketAlreadySet(_jobMarket);
         _jobMarket = market;
         emit JobMarketSet(market);
+        // The market checks minimum bonds itself: it learns every token's word now and each change later.
+        uint256 n = _tokens.length;
+        for (uint256 id; id < n; ++id) _syncToken(uint16(id));
     }
 
     /// @inheritdoc INodeRegistry
@@ -671,6 +574,7 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         }
         _tokenEntries[token] = entry;
         emit BondTokenSet(token, entry.id, allowed, minBond);
+        if (_jobMarket != address(0)) _syncToken(entry.id);
     }
 
     /// @inheritdoc INodeRegistry
@@ -766,10 +670,11 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
             uint256 received = IERC20(token).balanceOf(address(this)) - before;
             if (received != amount) revert NodeRegistryTransferShortfall(token, amount, received);
         }
-        uint256 total = uint256(node.account.bond) + amount;
-        if (total > type(uint96).max) revert NodeRegistryBondOverflow(nodeId, total);
-        node.account.bond = uint96(total);
-        emit Bonded(nodeId, token, amount, uint96(total));
+        // The first bond opens the node's account in the market (ACCOUNT marks it here).
+        uint256 core = node.core;
+        if (!core.hasAccount()) node.core = core = core.withAccount();
+        (uint256 money, ) = _market().syncNode(nodeId, core, amount, 0);
+        emit Bonded(nodeId, token, amount, uint96(money));
     }
 
     function _pay(address token, address to, uint96 amount) private {
@@ -782,44 +687,6 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Locks `amount` of the node's free bond. Reads the node's core and bond account words
-    ///      and its bond token's config: the least that proves it may take work. Returns the node's
-    ///      storage for the callers that also need its signer (heartbeat word).
-    function _lock(
-        uint64 nodeId,
-        uint96 amount
-    ) private returns (Node storage node, address owner_, address bondToken, uint96 locked) {
-        node = _nodes[nodeId];
-        uint256 core = node.core;
-        BondAccount storage account = node.account;
-        uint96 bonded = account.bond;
-        locked = account.locked;
-        TokenConfig memory config = _tokenConfig(core.bondTokenId());
-        if (!_isActive(core, bonded, config.minBond)) revert NodeRegistryNodeNotActive(nodeId);
-        uint96 free = bonded - locked;
-        if (amount > free) revert NodeRegistryInsufficientFreeBond(nodeId, free, amount);
-        locked += amount;
-        account.locked = locked;
-        return (node, core.owner(), config.token, locked);
-    }
-
-    /// @dev Unlocks `amount` and records `outcome` (one write of the bond account).
-    function _release(
-        uint64 nodeId,
-        uint96 amount,
-        Outcome outcome
-    ) private returns (address owner_, uint96 locked) {
-        Node storage node = _nodes[nodeId];
-        owner_ = node.core.owner();
-        if (owner_ == address(0)) revert NodeRegistryUnknownNode(nodeId);
-        BondAccount memory account = node.account;
-        if (amount > account.locked) revert NodeRegistryInsufficientLocked(nodeId, account.locked, amount);
-        account.locked -= amount;
-        _recordOutcome(nodeId, account, outcome);
-        _storeAccount(node.account, account);
-        return (owner_, account.locked);
-    }
-
     /// @dev `_tokens[id]` without the array's length check (one cold read fewer): every id stored
     ///      in a node's core word was a valid index when written, and tokens are never removed.
     function _tokenConfig(uint16 id) private view returns (TokenConfig memory config) {
@@ -828,47 +695,46 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0, _tokens.slot)
-            word := sload(add(keccak256(0, 32), id))
+            // `id` masked: a narrow variable may carry dirty high bits into assembly (the core
+            // word's bits above the token id are not all zero).
+            word := sload(add(keccak256(0, 32), and(id, 0xffff)))
         }
         config.token = address(uint160(word));
         config.minBond = uint96(word >> 160);
     }
 
-    /// @dev `stored = a` as one packed write: the struct copy Solidity generates re-reads and masks
-    ///      the word per field. Layout (BondAccount's declaration order): bond bits 0-95 | locked
-    ///      96-191 | completed 192-223 | failed 224-239 | slashed 240-247 | disputesLost 248-255.
-    function _storeAccount(BondAccount storage stored, BondAccount memory a) private {
-        uint256 word =
-            uint256(a.bond) |
-                (uint256(a.locked) << 96) |
-                (uint256(a.completed) << 192) |
-                (uint256(a.failed) << 224) |
-                (uint256(a.slashed) << 240) |
-                (uint256(a.disputesLost) << 248);
-        // One SSTORE of the packed word (packed above in Solidity, so no dirty high bits).
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            sstore(stored.slot, word)
-        }
+    /// @dev The job market, which must be set before any bond (it keeps the bond ledger).
+    function _market() private view returns (INodeAccounts market) {
+        market = INodeAccounts(_jobMarket);
+        if (address(market) == address(0)) revert NodeRegistryNoJobMarket();
     }
 
-    /// @dev Bumps the counter for `outcome` (saturating, so a counter can never wrap) and emits
-    ///      the new score. `None` changes nothing.
-    function _recordOutcome(uint64 nodeId, BondAccount memory a, Outcome outcome) private {
-        if (outcome == Outcome.None) return;
-        if (outcome == Outcome.Completed) {
-            if (a.completed != type(uint32).max) ++a.completed;
-        } else if (outcome == Outcome.Failed) {
-            if (a.failed != type(uint16).max) ++a.failed;
-        } else if (outcome == Outcome.Slashed) {
-            if (a.slashed != type(uint8).max) ++a.slashed;
-        } else if (a.disputesLost != type(uint8).max) {
-            ++a.disputesLost;
-        }
-        emit ReputationUpdated(
-            nodeId,
-            outcome,
-            Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost)
+    /// @dev Writes the node's core word and, once it has an account, sends it to the market;
+    ///      returns the node's money word (0 without an account).
+    function _setCore(uint64 nodeId, Node storage node, uint256 core) private returns (uint256 money) {
+        node.core = core;
+        if (core.hasAccount()) (money, ) = _market().syncNode(nodeId, core, 0, 0);
+    }
+
+    /// @dev The node's money word from the market (0 for a node never bonded).
+    function _moneyOf(uint64 nodeId, uint256 core) private view returns (uint256) {
+        if (!core.hasAccount()) return 0;
+        return INodeAccounts(_jobMarket).nodeMoneyWords(nodeId, 1)[0];
+    }
+
+    /// @dev The money words of `count` nodes from `first` (zeros before any market is set).
+    function _moneyWords(uint256 first, uint256 count) private view returns (uint256[] memory) {
+        address market = _jobMarket;
+        if (market == address(0) || count == 0) return new uint256[](count);
+        return INodeAccounts(market).nodeMoneyWords(uint64(first), count);
+    }
+
+    /// @dev Sends bond token `id`'s word (token | minBond << 160) to the market.
+    function _syncToken(uint16 id) private {
+        TokenConfig memory config = _tokenConfig(id);
+        INodeAccounts(_jobMarket).syncBondToken(
+            id,
+            uint256(uint160(config.token)) | (uint256(config.minBond) << 160)
         );
     }
 
@@ -931,10 +797,6 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         );
     }
 
-    function _isActive(uint256 core, uint96 bonded, uint96 minBond) private pure returns (bool) {
-        return core.status() == NodeStatus.Active && !core.unbonding() && bonded >= minBond && bonded != 0;
-    }
-
     function _availability(uint256 core, uint256 hb, uint32 epoch) private view returns (uint32) {
         uint256 registeredAt = core.registeredAt();
         if (registeredAt == 0) return 0;
@@ -947,25 +809,25 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         Node storage node = _nodes[nodeId];
         uint256 core = node.core;
         uint256 hb = node.heartbeat;
-        BondAccount memory a = node.account;
+        uint256 money = _moneyOf(nodeId, core);
         TokenConfig memory config = _tokenConfig(core.bondTokenId());
         v.id = nodeId;
         v.owner = core.owner();
         v.signer = hb.signer();
         v.status = core.status();
         v.unbonding = core.unbonding();
-        v.active = _isActive(core, a.bond, config.minBond);
+        v.active = NodeAccounts.isActive(core, uint96(money), config.minBond);
         v.registeredAt = core.registeredAt();
         v.lastSeen = hb.lastSeen();
         v.availability = _availability(core, hb, epoch);
-        v.reputation = Reputation.score(a.completed, a.failed, a.slashed, a.disputesLost);
+        v.reputation = NodeAccounts.scoreOf(money);
         v.bondToken = config.token;
-        v.bond = a.bond;
-        v.locked = a.locked;
-        v.completed = a.completed;
-        v.failed = a.failed;
-        v.slashed = a.slashed;
-        v.disputesLost = a.disputesLost;
+        v.bond = uint96(money);
+        v.locked = uint96(money >> 96);
+        v.completed = uint32(money >> 192);
+        v.failed = uint16(money >> 224);
+        v.slashed = uint8(money >> 240);
+        v.disputesLost = uint8(money >> 248);
         v.capabilities = CapabilitiesPacking.unpack(node.capabilityNames, node.capabilityNumbers);
         uint16 payTokenId;
         (v.prices, payTokenId) = PricesPacking.unpack(node.prices0, node.prices1);

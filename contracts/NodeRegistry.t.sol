@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {NodeRegistry} from "./NodeRegistry.sol";
+import {JobMarketHarness} from "./test/JobMarketHarness.sol";
 import {MockERC20} from "./test/MockERC20.sol";
 import {Outcome} from "./types/Policy.sol";
 import {BondInfo, Capabilities, Prices} from "./types/NodeTypes.sol";
@@ -15,26 +16,24 @@ interface RegistryVm {
 
 /// @notice Fuzzed sequences of bond / lock / release / slash / unbond / withdraw, checking after every
 ///         step that the registry holds exactly what it owes and never pays out locked or slashed bond.
-///         The test contract is both the node owner and the job market.
+///         The test contract owns the nodes; JobMarketHarness (the market's ledger code) is the market.
 contract NodeRegistryTest {
     RegistryVm private constant vm = RegistryVm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint32 private constant DELAY = 7 days;
 
     NodeRegistry private registry;
+    JobMarketHarness private market;
     MockERC20 private token;
-    uint256 private receivedEth; // what slashes sent to us as the market
-    uint256 private withdrawnEth;
 
-    receive() external payable {
-        // Slashes arrive from the registry (we are its market); withdrawals too (we own the node).
-        if (msg.sender == address(registry)) receivedEth += msg.value;
-    }
+    // Withdrawals arrive here (we own the nodes); slashes go to the market.
+    receive() external payable {}
 
     function setUp() public {
         registry = new NodeRegistry(address(this), 1, DELAY, 1 hours);
         token = new MockERC20("Mock", "M", 18);
         registry.setBondToken(address(token), true, 1);
-        registry.setJobMarket(address(this));
+        market = new JobMarketHarness(registry);
+        registry.setJobMarket(address(market));
         vm.deal(address(this), type(uint128).max);
         token.mint(address(this), type(uint128).max);
         token.approve(address(registry), type(uint256).max);
@@ -117,15 +116,15 @@ contract NodeRegistryTest {
     ) private returns (uint96) {
         BondInfo memory info = registry.bondInfo(_node);
         uint96 lockAmount = uint96(_bound(lockSeed, 0, info.bond));
-        registry.lockCollateral(_node, lockAmount, address(0));
+        market.lock(_node, lockAmount);
         _check();
 
         uint96 slashAmount = uint96(_bound(slashSeed, 0, lockAmount));
-        uint256 ethBefore = receivedEth;
-        uint256 tokBefore = token.balanceOf(address(this));
-        registry.slashCollateral(_node, slashAmount, Outcome.Slashed);
-        if (_useToken) require(token.balanceOf(address(this)) - tokBefore == slashAmount, "slash not paid");
-        else require(receivedEth - ethBefore == slashAmount, "slash not paid");
+        uint256 ethBefore = address(market).balance;
+        uint256 tokBefore = token.balanceOf(address(market));
+        market.slash(_node, slashAmount, Outcome.Slashed);
+        if (_useToken) require(token.balanceOf(address(market)) - tokBefore == slashAmount, "slash not paid");
+        else require(address(market).balance - ethBefore == slashAmount, "slash not paid");
         _check();
 
         uint96 releaseAmount = uint96(_bound(releaseSeed, 0, lockAmount - slashAmount));
@@ -133,7 +132,7 @@ contract NodeRegistryTest {
         Outcome[] memory outcomes = new Outcome[](1);
         ids[0] = _node;
         outcomes[0] = Outcome.Completed;
-        registry.releaseCollateralBatch(ids, releaseAmount, outcomes);
+        market.releaseBatch(ids, releaseAmount, outcomes);
         _check();
         return lockAmount - slashAmount - releaseAmount;
     }
@@ -146,7 +145,7 @@ contract NodeRegistryTest {
         registry.requestUnbond(_node, unbondAmount);
         _check();
         // A dispute may still take free bond while it is unbonding.
-        registry.slashFreeBond(_node, uint96(_bound(freeSlashSeed, 0, free)));
+        market.slashFree(_node, uint96(_bound(freeSlashSeed, 0, free)));
         _check();
 
         vm.warp(block.timestamp + _bound(waitSeed, 0, 2 * uint256(DELAY)));
@@ -177,7 +176,7 @@ contract NodeRegistryTest {
         uint64 node = _register(address(0), bondAmount);
         uint64 other = _register(address(token), 1);
         uint96 locked = uint96(_bound(lockSeed, 1, bondAmount));
-        registry.lockCollateral(node, locked, address(0));
+        market.lock(node, locked);
         if (locked < bondAmount) {
             registry.requestUnbond(node, bondAmount - locked);
             vm.warp(block.timestamp + DELAY);
@@ -210,7 +209,7 @@ contract NodeRegistryTest {
             Outcome.DisputeLost
         );
         // Releasing nothing only records the outcomes.
-        registry.releaseCollateralBatch(ids, 0, outcomes);
+        market.releaseBatch(ids, 0, outcomes);
         (score, , , , ) = registry.reputation(node);
         // 1e6 * (2 + 1) / (2 + 1 + 8 + 2) = 230769
         require(score == 230_769, "formula");

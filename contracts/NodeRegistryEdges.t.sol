@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {NodeRegistry} from "./NodeRegistry.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
+import {JobMarketHarness} from "./test/JobMarketHarness.sol";
 import {Outcome} from "./types/Policy.sol";
 import {BondInfo, Capabilities, Prices} from "./types/NodeTypes.sol";
 
@@ -53,13 +54,14 @@ contract EthRefusingOwner {
 ///         pausing twice, a no-op signer change, deregistering with a pending unbond and no bond
 ///         left, unknown nodes in the market hooks, empty pages, bond overflow, an owner that
 ///         refuses ETH, and the liveness of a node that does not exist. The test contract is the
-///         registry's owner, a node owner and its job market.
+///         registry's owner and a node owner; JobMarketHarness (the market's ledger code) is the market.
 contract NodeRegistryEdgesTest {
     EdgesVm private constant vm = EdgesVm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint32 private constant DELAY = 1 days;
     uint96 private constant BOND = 10 ether;
 
     NodeRegistry private registry;
+    JobMarketHarness private market;
 
     error Failed(string what, uint256 got, uint256 expected);
 
@@ -67,7 +69,8 @@ contract NodeRegistryEdgesTest {
 
     function setUp() public {
         registry = new NodeRegistry(address(this), 1 ether, DELAY, 1 hours);
-        registry.setJobMarket(address(this));
+        market = new JobMarketHarness(registry);
+        registry.setJobMarket(address(market));
         vm.deal(address(this), 1_000 ether);
     }
 
@@ -127,10 +130,10 @@ contract NodeRegistryEdgesTest {
     function test_deregister_clearsAPendingUnbondWhenNoBondIsLeft() public {
         uint64 id = _register();
         uint96 collateral = 4 ether;
-        registry.lockCollateral(id, collateral, address(0));
+        market.lock(id, collateral);
         registry.requestUnbond(id, BOND - collateral);
-        registry.slashCollateral(id, collateral, Outcome.Slashed);
-        (, uint96 taken) = registry.slashFreeBond(id, BOND);
+        market.slash(id, collateral, Outcome.Slashed);
+        (, uint96 taken) = market.slashFree(id, BOND);
         _eq(taken, BOND - collateral, "free bond slashed");
         BondInfo memory b = registry.bondInfo(id);
         _eq(b.bond, 0, "bond left");
@@ -145,12 +148,14 @@ contract NodeRegistryEdgesTest {
         registry.withdrawBond(id);
     }
 
-    function test_marketHooks_refuseUnknownNodes() public {
+    function test_ledger_refusesUnknownNodes() public {
         _register();
         vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeRegistryUnknownNode.selector, uint64(7)));
-        registry.slashCollateral(7, 1, Outcome.Slashed);
+        market.slash(7, 1, Outcome.Slashed);
         vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeRegistryUnknownNode.selector, uint64(7)));
-        registry.slashFreeBond(7, 1);
+        market.slashFree(7, 1);
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeRegistryUnknownNode.selector, uint64(7)));
+        market.release(7, 0, Outcome.Completed);
     }
 
     function test_getNodeStates_emptyBeyondTheLastNodeOrForCountZero() public {

@@ -3,10 +3,10 @@ pragma solidity ^0.8.28;
 
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 
-import {INodeCollateral} from "./interfaces/INodeCollateral.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IPoolMembership} from "./interfaces/IPoolMembership.sol";
 import {IPoolRegistry} from "./interfaces/IPoolRegistry.sol";
+import {NodeAccounts} from "./libraries/NodeAccounts.sol";
 import {PoolStorage} from "./libraries/PoolStorage.sol";
 import {ConsensusStrategy, PoolPolicy} from "./types/Policy.sol";
 import {Capabilities, NodeStatus} from "./types/NodeTypes.sol";
@@ -115,13 +115,13 @@ contract PoolRegistry is IPoolRegistry {
         PoolPolicy memory policy = pool.policy;
         if (!policy.open) revert PoolRegistryPoolClosed(poolId);
         _requireNodeOwner(nodeId);
-        INodeCollateral.NodeForJob memory node = _registry.nodeForJob(nodeId);
-        if (!node.active) revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Active);
-        if (node.reputation < policy.minReputation) {
+        // The node's ledger is in this (the market's) storage: no call to the registry.
+        (bool active, uint32 score, uint96 freeBond) = NodeAccounts.forJob(nodeId);
+        if (!active) revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Active);
+        if (score < policy.minReputation) {
             revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Reputation);
         }
-        if (node.freeBond < policy.minBond)
-            revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Bond);
+        if (freeBond < policy.minBond) revert PoolRegistryRequirementNotMet(poolId, nodeId, Requirement.Bond);
         _checkCapabilities(poolId, nodeId, pool.requirements, _registry.capabilitiesOf(nodeId));
         _add(poolId, nodeId);
     }

@@ -561,9 +561,31 @@ const NODE_EVENTS = new Set([
   "ReputationUpdated",
 ]);
 
+/** Each registry's job market, once known: it is set once and never changes. */
+const marketOfRegistry = new Map<Address, Address>();
+
+/**
+ * The addresses whose logs tell of node changes: the registry, and its job market, which keeps
+ * the nodes' bond ledgers and emits CollateralLocked/Released/Slashed, FreeBondSlashed and
+ * ReputationUpdated. One `jobMarket()` read per registry, remembered once set.
+ */
+async function nodeEventSources(client: PublicClient, registry: Address): Promise<Address[]> {
+  let market = marketOfRegistry.get(registry);
+  if (market === undefined) {
+    market = await client.readContract({
+      address: registry,
+      abi: nodeRegistryAbi,
+      functionName: "jobMarket",
+    });
+    if (market === zeroAddress) return [registry];
+    marketOfRegistry.set(registry, market);
+  }
+  return [registry, market];
+}
+
 /**
  * The ids of nodes whose records changed between two blocks (inclusive), from one
- * `eth_getLogs` call over the registry's events.
+ * `eth_getLogs` call over the node events of the registry and its job market.
  *
  * @example
  * ```ts
@@ -577,7 +599,7 @@ export async function changedNodeIds(
 ): Promise<bigint[]> {
   if (parameters.fromBlock > parameters.toBlock) return [];
   const logs = await client.getContractEvents({
-    address: parameters.registry,
+    address: await nodeEventSources(client, parameters.registry),
     abi: nodeRegistryAbi,
     fromBlock: parameters.fromBlock,
     toBlock: parameters.toBlock,

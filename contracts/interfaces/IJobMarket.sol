@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {ConsensusStrategy, VerificationLevel} from "../types/Policy.sol";
+import {ConsensusStrategy, Outcome, VerificationLevel} from "../types/Policy.sol";
 import {
     JobRequest,
     Reveal,
@@ -21,6 +21,20 @@ import {
 ///         PaymentCredited→'payment-distributed'/'payment-received', DisputeRaised→'dispute-raised'.
 interface IJobMarketEvents {
     // ───────────────────────────── events ─────────────────────────────
+
+    // The nodes' bond ledgers live in the market (NodeAccounts): these five are the registry's
+    // events of the same signatures (INodeRegistry declares them too), emitted at this address.
+
+    /// @notice A job step locked `amount` of the node's bond; `locked` is its new total lock.
+    event CollateralLocked(uint64 indexed nodeId, uint96 amount, uint96 locked);
+    /// @notice Settlement released `amount` with no outcome to record; `locked` is the new total.
+    event CollateralReleased(uint64 indexed nodeId, uint96 amount, uint96 locked);
+    /// @notice `amount` of locked collateral went to the market `to`; `bond` is what is left.
+    event CollateralSlashed(uint64 indexed nodeId, address indexed to, uint96 amount, uint96 bond);
+    /// @notice `amount` of free bond went to the market `to` (a dispute lost after release).
+    event FreeBondSlashed(uint64 indexed nodeId, address indexed to, uint96 amount, uint96 bond);
+    /// @notice An outcome was recorded in the node's ledger; `score` is its new reputation (ppm).
+    event ReputationUpdated(uint64 indexed nodeId, Outcome outcome, uint32 score);
 
     /// @notice A job was posted with `n * pricePerNode` in escrow.
     event JobPosted(
@@ -166,6 +180,8 @@ interface IJobMarketEvents {
     error JobMarketNothingToWithdraw(address account, address token);
     error JobMarketEthTransferFailed(address to, uint256 amount);
     error JobMarketUnexpectedEth(address sender);
+    /// @notice Only the node registry sends changes to the nodes' ledgers.
+    error JobMarketCallerNotNodeRegistry(address caller);
     error JobMarketFeeTooHigh(uint16 feeBps, uint16 maxBps);
     error JobMarketZeroAddress();
     /// @notice A module given to the constructor was built for another node registry.

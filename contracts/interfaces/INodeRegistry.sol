@@ -12,8 +12,10 @@ import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "../types/Nod
 /// @dev Bonds are ETH or an allow-listed ERC-20, fixed per node at registration. Withdrawal goes
 ///      request -> `unbondingDelay` -> withdraw; a requested amount stays slashable until it is
 ///      withdrawn, and locked collateral never leaves except by a slash to the job market.
-///      The job market address is set once by the admin and can never change afterwards, so the
-///      admin cannot later point the collateral hooks at a contract that drains bonds.
+///      The job market address is set once by the admin, before any bond, and can never change
+///      afterwards, so the admin cannot later point the ledger at a contract that drains bonds.
+///      The market keeps each node's ledger (bond, locked collateral, reputation counters) from its
+///      first bond; this registry keeps custody of the tokens and reads the ledger back for its views.
 interface INodeRegistry is INodeCollateral {
     // ------------------------------------------------------------------ events
 
@@ -67,6 +69,9 @@ interface INodeRegistry is INodeCollateral {
     event UnbondCancelled(uint64 indexed nodeId);
     /// @notice `amount` of bond was paid out to `to` (the node's owner).
     event BondWithdrawn(uint64 indexed nodeId, address indexed to, address token, uint96 amount);
+    // The next five are emitted by the job market, which keeps the nodes' bond ledgers (NodeAccounts),
+    // at its own address; they are declared here because they describe nodes.
+
     /// @notice The job market locked `amount`; `locked` is the node's new total lock.
     event CollateralLocked(uint64 indexed nodeId, uint96 amount, uint96 locked);
     /// @notice The job market released `amount`; `locked` is the node's new total lock.
@@ -142,8 +147,8 @@ interface INodeRegistry is INodeCollateral {
     error NodeRegistryEthAlwaysAllowed();
     /// @notice No more token ids are available (65,535 tokens).
     error NodeRegistryTooManyTokens();
-    /// @notice A batch hook was given arrays of different lengths.
-    error NodeRegistryLengthMismatch(uint256 nodes, uint256 outcomes);
+    /// @notice A bond before the job market is set: the market keeps the nodes' bond ledgers.
+    error NodeRegistryNoJobMarket();
 
     // ------------------------------------------------------------------ nodes
 
@@ -229,6 +234,8 @@ interface INodeRegistry is INodeCollateral {
     function nodeCount() external view returns (uint64);
 
     /// @notice Everything about one node. Reverts `NodeRegistryUnknownNode` for an unknown id.
+    /// @dev Its bond, lock and reputation come from the job market's ledger (one call per node:
+    ///      `getNodeStates` reads a page's ledgers in one).
     function getNode(uint64 nodeId) external view returns (NodeView memory);
 
     /// @notice Up to `count` nodes with ids from `fromId` (0 is treated as 1), stopping at `nodeCount()`.
@@ -240,8 +247,10 @@ interface INodeRegistry is INodeCollateral {
     ///         they read 10,000 nodes in a handful of eth_calls under a 2^24 gas cap (~9,100 gas a node).
     /// @dev Node i (0-based) occupies words[4i .. 4i+3]; the node id is fromId + i:
     ///      0 core      = owner 0..160 | registeredAt 160..192 | status 192..200 | unbonding 200..208 | bondTokenId 208..224
+    ///                    | account 224 (bonded once) | reserved 225..256
     ///      1 heartbeat = signer 0..160 | lastSeen 160..192 | beatEpochs 192..224 | lastBeatEpoch 224..256
     ///      2 account   = bond 0..96 | locked 96..192 | completed 192..224 | failed 224..240 | slashed 240..248 | disputesLost 248..256
+    ///                    (the job market's ledger word for the node, read in one call per page)
     ///      3 derived   = active 0..8 (0/1) | reputation ppm 8..40 | availability ppm 40..72
     ///      Token ids map to addresses through `bondTokens()` (id 0 = ETH).
     function getNodeStates(uint64 fromId, uint256 count) external view returns (uint256[] memory words);

@@ -206,7 +206,7 @@ contract ProtocolHandler {
             if (l.emitter == address(market) && sig == settledSig) {
                 (, , SettlementRecord memory rec) = abi.decode(l.data, (bool, uint256, SettlementRecord));
                 _records[uint256(l.topics[1])] = abi.encode(rec);
-            } else if (l.emitter == address(registry) && (sig == slashSig || sig == freeSlashSig)) {
+            } else if (l.emitter == address(market) && (sig == slashSig || sig == freeSlashSig)) {
                 (uint96 amount, ) = abi.decode(l.data, (uint96, uint96));
                 slashed[uint64(uint256(l.topics[1]))] += amount;
             }

@@ -6,11 +6,13 @@ import {NodeStatus} from "../types/NodeTypes.sol";
 /// @title The node registry's two hot words: the core word and the heartbeat word
 /// @dev Hand-packed so that register writes each once and a heartbeat is a single SSTORE.
 ///      core      = owner 0..160 | registeredAt 160..192 | status 192..200 | unbonding 200..208 |
-///                  bondTokenId 208..224 | reserved 224..256
+///                  bondTokenId 208..224 | account 224 (bonded once: the job market keeps its
+///                  ledger) | reserved 225..256
 ///      heartbeat = signer 0..160 | lastSeen 160..192 | beatEpochs 192..224 | lastBeatEpoch 224..256
 library NodePacking {
     uint256 private constant _STATUS_MASK = uint256(0xff) << 192;
     uint256 private constant _UNBONDING_BIT = uint256(1) << 200;
+    uint256 private constant _ACCOUNT_BIT = uint256(1) << 224;
 
     // ------------------------------------------------------------ core word
 
@@ -54,6 +56,15 @@ library NodePacking {
 
     function withUnbonding(uint256 core, bool on) internal pure returns (uint256) {
         return on ? core | _UNBONDING_BIT : core & ~_UNBONDING_BIT;
+    }
+
+    /// @notice Whether the node has bonded once, so the job market keeps a ledger for it.
+    function hasAccount(uint256 core) internal pure returns (bool) {
+        return core & _ACCOUNT_BIT != 0;
+    }
+
+    function withAccount(uint256 core) internal pure returns (uint256) {
+        return core | _ACCOUNT_BIT;
     }
 
     // ------------------------------------------------------------ heartbeat word

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {INodeAccounts} from "../interfaces/INodeAccounts.sol";
 import {INodeCollateral} from "../interfaces/INodeCollateral.sol";
+import {NodeAccounts} from "../libraries/NodeAccounts.sol";
 import {Outcome} from "../types/Policy.sol";
 
-/// @title A minimal job market for testing the registry's collateral hooks
-/// @notice Set as the registry's job market, it forwards lock, release, slash and outcome calls and
-///         keeps whatever slashes send it, so tests can check the hooks end to end on a real chain.
-contract JobMarketHarness {
+/// @title The node ledger without the job market, for testing the registry and the ledger
+/// @notice Set as the registry's job market, it keeps the nodes' ledgers with the market's own code
+///         (NodeAccounts: the same library, the same storage layout) and exposes the job steps'
+///         ledger operations, so tests can drive locks, releases, slashes and outcomes directly on
+///         a real chain. Slashed tokens arrive here, as they would at the market.
+contract JobMarketHarness is INodeAccounts {
     INodeCollateral public immutable registry;
 
-    event Locked(address owner, address signer, address bondToken);
+    event Locked(address owner);
     event Slashed(address token, uint96 amount);
+
+    error HarnessCallerNotRegistry(address caller);
 
     constructor(INodeCollateral registry_) {
         registry = registry_;
@@ -19,49 +25,62 @@ contract JobMarketHarness {
 
     receive() external payable {}
 
+    modifier onlyRegistry() {
+        if (msg.sender != address(registry)) revert HarnessCallerNotRegistry(msg.sender);
+        _;
+    }
+
+    // ------------------------------------------------------------ INodeAccounts
+
+    function syncNode(
+        uint64 nodeId,
+        uint256 core,
+        uint96 credit,
+        uint96 debitUpTo
+    ) external override onlyRegistry returns (uint256 money, uint96 debited) {
+        return NodeAccounts.sync(nodeId, core, credit, debitUpTo);
+    }
+
+    function syncBondToken(uint16 tokenId, uint256 config) external override onlyRegistry {
+        NodeAccounts.syncToken(tokenId, config);
+    }
+
+    function nodeMoneyWords(uint64 first, uint256 count) external view override returns (uint256[] memory) {
+        return NodeAccounts.moneyWords(first, count);
+    }
+
+    // ------------------------------------------------------------ the job steps' ledger operations
+
     function lock(uint64 nodeId, uint96 amount) external {
-        (address owner, address signer, address token) = registry.lockCollateral(nodeId, amount, address(0));
-        emit Locked(owner, signer, token);
-    }
-
-    /// @dev A node-sent lock: `actor` is who the market would authenticate.
-    function lockAs(uint64 nodeId, uint96 amount, address actor) external {
-        (address owner, address signer, address token) = registry.lockCollateral(nodeId, amount, actor);
-        emit Locked(owner, signer, token);
-    }
-
-    function release(uint64 nodeId, uint96 amount, Outcome outcome) external returns (address) {
-        uint64[] memory ids = new uint64[](1);
-        Outcome[] memory outcomes = new Outcome[](1);
-        ids[0] = nodeId;
-        outcomes[0] = outcome;
-        return registry.releaseCollateralBatch(ids, amount, outcomes)[0];
+        emit Locked(NodeAccounts.lock(nodeId, amount, true));
     }
 
     function lockBatch(uint64[] calldata nodeIds, uint96 amount) external {
-        (address[] memory owners, address[] memory signers) = registry.lockCollateralBatch(nodeIds, amount);
-        for (uint256 i; i < owners.length; ++i) emit Locked(owners[i], signers[i], address(0));
+        for (uint256 i; i < nodeIds.length; ++i) emit Locked(NodeAccounts.lock(nodeIds[i], amount, false));
+    }
+
+    function release(uint64 nodeId, uint96 amount, Outcome outcome) external returns (address) {
+        return NodeAccounts.release(nodeId, amount, outcome);
     }
 
     function releaseBatch(uint64[] calldata nodeIds, uint96 amount, Outcome[] calldata outcomes) external {
-        registry.releaseCollateralBatch(nodeIds, amount, outcomes);
+        for (uint256 i; i < nodeIds.length; ++i) NodeAccounts.release(nodeIds[i], amount, outcomes[i]);
+    }
+
+    /// @dev Releasing nothing records an outcome.
+    function record(uint64 nodeId, Outcome outcome) external {
+        NodeAccounts.release(nodeId, 0, outcome);
     }
 
     function slash(uint64 nodeId, uint96 amount, Outcome outcome) external returns (address token) {
-        token = registry.slashCollateral(nodeId, amount, outcome);
+        token = registry.paySlashed(NodeAccounts.slash(nodeId, amount, outcome), amount);
         emit Slashed(token, amount);
     }
 
-    function record(uint64 nodeId, Outcome outcome) external {
-        uint64[] memory ids = new uint64[](1);
-        Outcome[] memory outcomes = new Outcome[](1);
-        ids[0] = nodeId;
-        outcomes[0] = outcome;
-        registry.releaseCollateralBatch(ids, 0, outcomes);
-    }
-
     function slashFree(uint64 nodeId, uint96 amount) external returns (address token, uint96 taken) {
-        (token, taken) = registry.slashFreeBond(nodeId, amount);
+        uint16 tokenId;
+        (tokenId, taken) = NodeAccounts.slashFree(nodeId, amount);
+        token = registry.paySlashed(tokenId, taken);
         emit Slashed(token, taken);
     }
 }

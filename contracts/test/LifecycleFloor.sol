@@ -26,9 +26,6 @@ import {JobRequest, JobSubmission, NodeSubmission, Reveal, SettlementRecord} fro
 ///         Paths the honest lifecycle never takes (dissent, no-shows, tokens, invoices, refunds)
 ///         revert with `FloorNotModelled`: they only add gas.
 contract LifecycleFloor is IJobMarketEvents, EIP712 {
-    event CollateralLocked(uint64 indexed nodeId, uint96 amount, uint96 locked);
-    event ReputationUpdated(uint64 indexed nodeId, Outcome outcome, uint32 score);
-
     /// @notice A check of the lifecycle failed (`code` says which; the probe is measured, not used).
     error FloorCheck(uint256 code);
     /// @notice A path the honest lifecycle never takes.

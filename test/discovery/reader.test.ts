@@ -29,6 +29,9 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
       UNBONDING_DELAY,
       EPOCH,
     ]);
+    // The nodes' ledgers live in a job market: the harness keeps them with the market's own code.
+    const ledger = await viem.deployContract("JobMarketHarness", [registry.address]);
+    await registry.write.setJobMarket([ledger.address]);
     // A client whose every RPC request is counted, to hold the reader to "a handful of calls".
     const calls: string[] = [];
     const base = await viem.getPublicClient();
@@ -63,7 +66,7 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
         { account: op.account, value: MIN_BOND },
       );
     }
-    return { viem, registry, counted, calls, op1: op1!, op2: op2!, provider };
+    return { viem, registry, ledger, counted, calls, op1: op1!, op2: op2!, provider };
   }
 
   it("decodes bytes16 codes", () => {
@@ -124,7 +127,7 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
   });
 
   it("follows registry events: new, paused, re-priced and unbonding nodes are re-read once each", async () => {
-    const { registry, counted, calls, op1, op2 } = await fixture();
+    const { registry, ledger, counted, calls, op1, op2 } = await fixture();
     const records = new Map<bigint, RegistryNode>();
     const upserts: bigint[][] = [];
     const follower = new RegistryFollower(counted, {
@@ -167,5 +170,11 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
     expect(records.get(24n)!.status).to.equal("active");
     expect(records.size).to.equal(24);
     expect(await follower.poll()).to.equal(0); // each event applied once
+
+    // The ledger's events come from the job market's address: a lock there re-reads the node too.
+    await ledger.write.lock([5n, 3n]);
+    expect(await follower.poll()).to.equal(1);
+    expect(upserts.at(-1)).to.deep.equal([5n]);
+    expect(records.get(5n)!.freeBond).to.equal(MIN_BOND - 3n);
   });
 });

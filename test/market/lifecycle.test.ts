@@ -79,6 +79,28 @@ describe("JobMarket lifecycle", () => {
     );
     const [, held] = await f.market.read.balanceDetails([f.node(1).owner.account.address, ETH]);
     assert.equal(held, net(PRICE));
+    // The nodes' ledgers are in the market: their events come from its address, in its ABI.
+    const ids = [0, 1, 2].map((i) => f.node(i).id);
+    const locks = await f.market.getEvents.CollateralLocked({}, { fromBlock: 0n });
+    assert.deepEqual(
+      locks.map((e) => [e.args.nodeId, e.args.amount]),
+      ids.map((id) => [id, COLLATERAL]),
+    );
+    const outcomes = await f.market.getEvents.ReputationUpdated({}, { fromBlock: 0n });
+    assert.deepEqual(
+      outcomes.map((e) => [e.args.nodeId, e.args.outcome]),
+      [
+        [ids[0], 1], // Completed
+        [ids[1], 1],
+        [ids[2], 3], // Slashed
+      ],
+    );
+    const slashed = await f.market.getEvents.CollateralSlashed({}, { fromBlock: 0n });
+    assert.deepEqual(
+      slashed.map((e) => [e.args.nodeId, e.args.amount, e.args.bond]),
+      [[ids[2], COLLATERAL, BOND - COLLATERAL]],
+    );
+    assert.equal((await f.registry.read.reputation([ids[0]!]))[1], 1, "the registry reads the ledger back");
   });
 
   it("3-of-5 strict: two colluding nodes lose to three honest ones", async () => {

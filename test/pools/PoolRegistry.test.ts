@@ -58,7 +58,7 @@ const requirements = (
 
 /** Nodes 1..3 owned by alice (bonded), node 4 owned by bob (bonded), node 5 alice's without bond. */
 async function poolFixture() {
-  const f = await deployRegistry(viem);
+  const f = await deployRegistry(viem, { harnessAsMarket: false });
   const pools = await deployPools(viem, f.registry.address);
   for (const [owner, value] of [
     [f.alice, MIN_BOND],

@@ -1,6 +1,7 @@
 /**
- * The job-market hooks (lock, release, slash, outcomes) through JobMarketHarness, a real contract
- * set as the registry's job market; and the admin functions with their access control.
+ * The nodes' ledgers (lock, release, slash, outcomes) through JobMarketHarness, a real contract
+ * keeping them with the market's own code (NodeAccounts) as the registry's job market, and what
+ * the registry sends it; and the admin functions with their access control.
  */
 import { describe, it } from "mocha";
 import assert from "node:assert/strict";
@@ -27,7 +28,6 @@ const DISPUTE_LOST = 4;
 /** Node 1: ETH bond 1 ETH-ish (10 x MIN_BOND); node 2: 1,000 mUSD; harness is the job market. */
 async function marketFixture() {
   const f = await deployRegistry(viem);
-  await f.registry.write.setJobMarket([f.harness.address]);
   const bond = MIN_BOND * 10n;
   await f.registry.write.register(
     [
@@ -63,51 +63,32 @@ async function marketFixture() {
   return { ...f, bond };
 }
 
-describe("NodeRegistry: collateral hooks", () => {
-  it("refuses every hook from anyone but the job market", async () => {
-    const { registry, mallory } = await loadFixture(marketFixture);
+describe("NodeRegistry: the job market's ledger", () => {
+  it("pays slashed collateral only to the job market, and syncs the ledger only from the registry", async () => {
+    const { registry, harness, mallory } = await loadFixture(marketFixture);
     const account = mallory.account;
-    const who = [getAddress(mallory.account.address)] as [`0x${string}`];
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.lockCollateral([1n, 1n, zeroAddress], { account }),
+      registry.write.paySlashed([0, 1n], { account }),
       registry,
       "NodeRegistryCallerNotJobMarket",
-      who,
+      [getAddress(mallory.account.address)],
     );
+    // The harness's own guard, as the market's (JobMarketCallerNotNodeRegistry, tested with the market).
     await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.releaseCollateralBatch([[1n], 1n, [1]], { account }),
-      registry,
-      "NodeRegistryCallerNotJobMarket",
-      who,
-    );
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.slashCollateral([1n, 1n, 3], { account }),
-      registry,
-      "NodeRegistryCallerNotJobMarket",
-      who,
-    );
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.lockCollateralBatch([[1n], 1n], { account }),
-      registry,
-      "NodeRegistryCallerNotJobMarket",
-      who,
-    );
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      registry.write.slashFreeBond([1n, 1n], { account }),
-      registry,
-      "NodeRegistryCallerNotJobMarket",
-      who,
+      harness.write.syncNode([1n, 0n, 1n, 0n], { account }),
+      harness,
+      "HarnessCallerNotRegistry",
+      [getAddress(mallory.account.address)],
     );
   });
 
   it("locks free bond for an active node and releases it with an outcome", async () => {
-    const { registry, harness, alice, bob, bond } = await loadFixture(marketFixture);
+    const { registry, harness, alice, bond } = await loadFixture(marketFixture);
     await viem.assertions.emitWithArgs(harness.write.lock([1n, 40n]), harness, "Locked", [
       getAddress(alice.account.address),
-      getAddress(bob.account.address),
-      zeroAddress,
     ]);
-    await viem.assertions.emitWithArgs(harness.write.lock([1n, 2n]), registry, "CollateralLocked", [
+    // The ledger's events come from the market's address (here the harness's).
+    await viem.assertions.emitWithArgs(harness.write.lock([1n, 2n]), harness, "CollateralLocked", [
       1n,
       2n,
       42n,
@@ -127,20 +108,20 @@ describe("NodeRegistry: collateral hooks", () => {
     );
     await viem.assertions.emitWithArgs(
       harness.write.release([1n, 40n, COMPLETED]),
-      registry,
+      harness,
       "ReputationUpdated",
       [1n, COMPLETED, 666_666],
     );
     const [score, completed] = await registry.read.reputation([1n]);
     assert.equal(score, 666_666);
     assert.equal(completed, 1);
-    await viem.assertions.emitWithArgs(harness.write.release([1n, 2n, 0]), registry, "CollateralReleased", [
+    await viem.assertions.emitWithArgs(harness.write.release([1n, 2n, 0]), harness, "CollateralReleased", [
       1n,
       2n,
       0n,
     ]);
     assert.equal((await registry.read.reputation([1n]))[1], 1, "Outcome.None records nothing");
-    // Inactive nodes cannot be locked: paused, unbonding, under-bonded, unknown.
+    // Inactive nodes cannot be locked: paused, unbonding, unknown. The registry sends each change.
     await registry.write.pauseNode([1n], { account: alice.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
       harness.write.lock([1n, 1n]),
@@ -149,6 +130,7 @@ describe("NodeRegistry: collateral hooks", () => {
       [1n],
     );
     await registry.write.resumeNode([1n], { account: alice.account });
+    await harness.write.lock([1n, 1n]);
     await registry.write.requestUnbond([1n, 1n], { account: alice.account });
     await viem.assertions.revertWithCustomErrorWithArgs(
       harness.write.lock([1n, 1n]),
@@ -156,6 +138,8 @@ describe("NodeRegistry: collateral hooks", () => {
       "NodeRegistryNodeNotActive",
       [1n],
     );
+    await registry.write.cancelUnbond([1n], { account: alice.account });
+    await harness.write.lock([1n, 1n]);
     await viem.assertions.revertWithCustomErrorWithArgs(
       harness.write.lock([9n, 1n]),
       registry,
@@ -168,63 +152,71 @@ describe("NodeRegistry: collateral hooks", () => {
       "NodeRegistryUnknownNode",
       [9n],
     );
+    // The registry's pause stops registrations and bonds, not jobs (the market has its own pause).
     await registry.write.pause();
-    await viem.assertions.revertWithCustomError(harness.write.lock([2n, 1n]), registry, "EnforcedPause");
+    await harness.write.lock([2n, 1n]);
+    assert.equal((await registry.read.bondInfo([2n])).locked, 1n);
   });
 
-  it("a node-sent lock by the owner skips the signer; anyone else gets the signer back to be checked", async () => {
-    const { registry, harness, alice, bob, mallory } = await loadFixture(marketFixture);
-    // Node 1: owner alice, signer bob. The owner acting: the signer word is not read (0 back).
-    await viem.assertions.emitWithArgs(
-      harness.write.lockAs([1n, 5n, alice.account.address]),
-      harness,
-      "Locked",
-      [getAddress(alice.account.address), zeroAddress, zeroAddress],
+  it("a node registered without a bond has no ledger until its first bond, then is active", async () => {
+    const { registry, harness, alice, bob } = await loadFixture(marketFixture);
+    await registry.write.register(
+      [bob.account.address, zeroAddress, 0n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""],
+      { account: alice.account },
     );
-    // The signer, or a stranger: the signer comes back, for the market to compare with the sender.
-    for (const actor of [bob, mallory])
-      await viem.assertions.emitWithArgs(
-        harness.write.lockAs([1n, 5n, actor.account.address]),
-        harness,
-        "Locked",
-        [getAddress(alice.account.address), getAddress(bob.account.address), zeroAddress],
-      );
-    assert.equal((await registry.read.bondInfo([1n])).locked, 15n);
+    assert.deepEqual(await harness.read.nodeMoneyWords([3n, 1n]), [0n]);
+    assert.equal((await registry.read.nodeForJob([3n])).active, false);
+    await registry.write.pauseNode([3n], { account: alice.account }); // no ledger: nothing sent
+    await registry.write.resumeNode([3n], { account: alice.account });
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lock([3n, 0n]),
+      registry,
+      "NodeRegistryNodeNotActive",
+      [3n],
+    );
+    await registry.write.bond([3n, MIN_BOND], { account: alice.account, value: MIN_BOND });
+    assert.deepEqual(await harness.read.nodeMoneyWords([3n, 1n]), [MIN_BOND]);
+    assert.equal((await registry.read.nodeForJob([3n])).active, true);
+    await harness.write.lock([3n, MIN_BOND]);
+    assert.equal((await registry.read.bondInfo([3n])).locked, MIN_BOND);
   });
 
-  it("locks and releases many nodes in one call, all or nothing, with one event per outcome", async () => {
-    const { registry, harness, alice, bob, bond } = await loadFixture(marketFixture);
-    // Both nodes: owner alice, signer bob (the harness emits Locked per node from the returned arrays).
+  it("reads signers for the market, one or many in one call", async () => {
+    const { registry, bob, alice } = await loadFixture(marketFixture);
+    assert.equal(await registry.read.signerOf([1n]), getAddress(bob.account.address));
+    assert.equal(await registry.read.signerOf([9n]), zeroAddress);
+    await registry.write.setSigner([2n, alice.account.address], { account: alice.account });
+    assert.deepEqual(await registry.read.signersOf([[1n, 2n, 9n]]), [
+      getAddress(bob.account.address),
+      getAddress(alice.account.address),
+      zeroAddress,
+    ]);
+  });
+
+  it("locks and releases many nodes in one transaction, all or nothing, with one event per outcome", async () => {
+    const { registry, harness, alice, bond } = await loadFixture(marketFixture);
     const lockHash = await harness.write.lockBatch([[1n, 2n], 7n]);
     const receipt = await (await viem.getPublicClient()).waitForTransactionReceipt({ hash: lockHash });
     const lockedEvents = await harness.getEvents.Locked({ blockHash: receipt.blockHash });
     assert.deepEqual(
-      lockedEvents.map((e) => [e.args.owner, e.args.signer]),
-      [
-        [getAddress(alice.account.address), getAddress(bob.account.address)],
-        [getAddress(alice.account.address), getAddress(bob.account.address)],
-      ],
+      lockedEvents.map((e) => e.args.owner),
+      [getAddress(alice.account.address), getAddress(alice.account.address)],
     );
-    const registryLocks = await registry.getEvents.CollateralLocked({}, { blockHash: receipt.blockHash });
-    assert.equal(registryLocks.length, 0, "batch locks announce nothing until their release");
+    const ledgerLocks = await harness.getEvents.CollateralLocked({}, { blockHash: receipt.blockHash });
+    assert.equal(ledgerLocks.length, 0, "batch locks announce nothing until their release");
     assert.equal((await registry.read.nodeForJob([1n])).freeBond, bond - 7n);
     // One node short of bond: nothing is locked for either.
+    const tokenBond = 1_000_000_000n; // node 2's whole bond (node 1 has more)
     await viem.assertions.revertWithCustomErrorWithArgs(
-      harness.write.lockBatch([[1n, 2n], bond]),
+      harness.write.lockBatch([[1n, 2n], tokenBond]),
       registry,
       "NodeRegistryInsufficientFreeBond",
-      [1n, bond - 7n, bond],
+      [2n, tokenBond - 7n, tokenBond],
     );
-    assert.equal((await registry.read.bondInfo([2n])).locked, 7n);
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      harness.write.releaseBatch([[1n, 2n], 7n, [COMPLETED]]),
-      registry,
-      "NodeRegistryLengthMismatch",
-      [2n, 1n],
-    );
+    assert.equal((await registry.read.bondInfo([1n])).locked, 7n);
     await viem.assertions.emitWithArgs(
       harness.write.releaseBatch([[1n, 2n], 7n, [COMPLETED, 0]]),
-      registry,
+      harness,
       "CollateralReleased",
       [2n, 7n, 0n],
     );
@@ -280,7 +272,7 @@ describe("NodeRegistry: collateral hooks", () => {
     const { registry, harness, alice, bond } = await loadFixture(marketFixture);
     await harness.write.lock([1n, 10n]);
     await registry.write.requestUnbond([1n, bond - 10n], { account: alice.account });
-    await viem.assertions.emitWithArgs(harness.write.slashFree([1n, bond]), registry, "FreeBondSlashed", [
+    await viem.assertions.emitWithArgs(harness.write.slashFree([1n, bond]), harness, "FreeBondSlashed", [
       1n,
       getAddress(harness.address),
       bond - 10n,
@@ -293,7 +285,7 @@ describe("NodeRegistry: collateral hooks", () => {
       "BondWithdrawn",
       [1n, getAddress(alice.account.address), zeroAddress, 0n],
     );
-    await viem.assertions.emitWithArgs(harness.write.record([1n, FAILED]), registry, "ReputationUpdated", [
+    await viem.assertions.emitWithArgs(harness.write.record([1n, FAILED]), harness, "ReputationUpdated", [
       1n,
       FAILED,
       333_333,
@@ -372,13 +364,52 @@ describe("NodeRegistry: admin", () => {
       fresh,
       "NodeRegistryZeroAddress",
     );
-    await viem.assertions.emitWithArgs(
-      fresh.write.setJobMarket([alice.account.address]),
+    // No bond before a market: the market keeps the ledgers.
+    await viem.assertions.revertWithCustomError(
+      fresh.write.register(
+        [
+          alice.account.address,
+          zeroAddress,
+          1n,
+          sampleCapabilities(),
+          samplePrices(),
+          SAMPLE_METADATA_HASH,
+          "",
+        ],
+        { account: alice.account, value: 1n },
+      ),
       fresh,
-      "JobMarketSet",
-      [getAddress(alice.account.address)],
+      "NodeRegistryNoJobMarket",
     );
-    assert.equal(await fresh.read.jobMarket(), getAddress(alice.account.address));
+    // An account without code cannot keep ledgers: setting it fails (sending it the tokens' words).
+    await assert.rejects(fresh.write.setJobMarket([alice.account.address]));
+    await fresh.write.setBondToken([token.address, true, 7n]);
+    const ledger = await viem.deployContract("JobMarketHarness", [fresh.address]);
+    await viem.assertions.emitWithArgs(fresh.write.setJobMarket([ledger.address]), fresh, "JobMarketSet", [
+      getAddress(ledger.address),
+    ]);
+    assert.equal(await fresh.read.jobMarket(), getAddress(ledger.address));
+    // The market learned every token's minimum: a bond of 6 in the token is under it.
+    await token.write.mint([alice.account.address, 6n]);
+    await token.write.approve([fresh.address, 6n], { account: alice.account });
+    await fresh.write.register(
+      [
+        alice.account.address,
+        token.address,
+        6n,
+        sampleCapabilities(),
+        samplePrices(),
+        SAMPLE_METADATA_HASH,
+        "",
+      ],
+      { account: alice.account },
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      ledger.write.lock([1n, 1n]),
+      fresh,
+      "NodeRegistryNodeNotActive",
+      [1n],
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(
       registry.write.setUnbondingDelay([3599]),
       registry,
@@ -420,9 +451,17 @@ describe("NodeRegistry: admin", () => {
   });
 
   it("raising the minimum bond deactivates under-bonded nodes; the admin cannot move bonds", async () => {
-    const { registry, bond } = await loadFixture(marketFixture);
+    const { registry, harness, bond } = await loadFixture(marketFixture);
     await registry.write.setBondToken([zeroAddress, true, bond + 1n]);
     assert.equal((await registry.read.nodeForJob([1n])).active, false);
     assert.equal((await registry.read.nodeForJob([2n])).active, true);
+    // The market learned the new minimum: the under-bonded node takes no work.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      harness.write.lock([1n, 1n]),
+      registry,
+      "NodeRegistryNodeNotActive",
+      [1n],
+    );
+    await harness.write.lock([2n, 1n]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Shared fixtures for the registry and pool tests and the registry gas benchmark: sample
  * capabilities and prices, and a deployment of NodeRegistry with its test tokens and a
- * job-market harness (a real contract that forwards to the collateral hooks).
+ * job-market harness (a real contract keeping the nodes' ledgers with the market's own code,
+ * NodeAccounts, and exposing the job steps' ledger operations).
  */
 import { parseEther, stringToHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
@@ -98,9 +99,10 @@ export { zeroHash };
 
 /**
  * Deploys NodeRegistry (admin = first wallet) with a MockERC20 allow-listed as a bond token,
- * plus a JobMarketHarness (not yet set as the job market: tests decide).
+ * plus a JobMarketHarness, set as the registry's job market unless `harnessAsMarket` is false
+ * (then `deployPools` makes a real market the job market).
  */
-export async function deployRegistry(viem: HardhatViemHelpers) {
+export async function deployRegistry(viem: HardhatViemHelpers, options: { harnessAsMarket?: boolean } = {}) {
   const wallets = await viem.getWalletClients();
   const wallet = (i: number) => {
     const w = wallets[i];
@@ -117,14 +119,16 @@ export async function deployRegistry(viem: HardhatViemHelpers) {
   const token = await viem.deployContract("MockERC20", ["Mock USD", "mUSD", 6]);
   await registry.write.setBondToken([token.address, true, 100_000_000n]);
   const harness = await viem.deployContract("JobMarketHarness", [registry.address]);
+  // The market keeps the nodes' bond ledgers: no bond before one is set. `deployPools` sets a real one.
+  if (options.harnessAsMarket ?? true) await registry.write.setJobMarket([harness.address]);
   const publicClient = await viem.getPublicClient();
   return { registry, token, harness, publicClient, admin, alice, bob, carol, mallory };
 }
 
 /**
  * Pools over `registry`, where they live in production: at a JobMarket's address (the market
- * delegatecalls PoolRegistry's code for the pool functions). The market is not made the
- * registry's job market, so the registry's collateral hooks stay with whatever tests set.
+ * delegatecalls PoolRegistry's code for the pool functions). The market becomes the registry's
+ * job market (the registry's admin is the first wallet): pools read the nodes' ledgers there.
  * @returns the market's address typed with PoolRegistry's ABI
  */
 export async function deployPools(viem: HardhatViemHelpers, registry: Address) {
@@ -146,5 +150,7 @@ export async function deployPools(viem: HardhatViemHelpers, registry: Address) {
     0n,
     0,
   ]);
+  const nodeRegistry = await viem.getContractAt("NodeRegistry", registry);
+  await nodeRegistry.write.setJobMarket([market.address]);
   return viem.getContractAt("PoolRegistry", market.address);
 }

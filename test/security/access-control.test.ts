@@ -7,7 +7,7 @@
 import { describe, it } from "mocha";
 import assert from "node:assert/strict";
 import { network } from "hardhat";
-import { parseEther, type Abi, type Address } from "viem";
+import { getAddress, parseEther, type Abi, type Address } from "viem";
 import { BOND, ETH, L, S, at, deployMarket, nodeSteps, type Market } from "../market/fixture.ts";
 import { sampleCapabilities, samplePrices } from "../registry/helpers.ts";
 
@@ -22,15 +22,7 @@ function writes(abi: Abi): string[] {
 }
 
 /** The registry functions only the job market may call (old single and new batch names). */
-const JOB_MARKET_HOOKS: readonly string[] = [
-  "lockCollateral",
-  "lockCollateralBatch",
-  "releaseCollateral",
-  "releaseCollateralBatch",
-  "slashCollateral",
-  "recordOutcome",
-  "slashFreeBond",
-];
+const JOB_MARKET_HOOKS: readonly string[] = ["paySlashed"];
 
 /** A harmless value of an ABI type: node 1, one wei, outcome 1, one-element arrays. */
 function sampleArg(type: string): unknown {
@@ -145,6 +137,8 @@ describe("Access control: every privileged function refuses every other account"
       "revealBatch",
       "submitBatch",
       "finalizeDispute",
+      "syncNode",
+      "syncBondToken",
     ]) {
       assert.ok(market.includes(name), `JobMarket lost ${name}`);
     }
@@ -173,16 +167,14 @@ describe("Access control: every privileged function refuses every other account"
     }
   });
 
-  it("NodeRegistry collateral hooks: only the job market; the admin, owners, signers and strangers are refused", async () => {
+  it("NodeRegistry's payout of slashed collateral: only the job market; the admin, owners, signers and strangers are refused", async () => {
     const { f } = await setup();
-    // Read from the ABI, so batch variants of the hooks are covered whatever they are named.
+    // Read from the ABI, so any variant of the hook is covered whatever it is named.
     const hooks = f.registry.abi.filter(
       (x): x is Extract<(typeof f.registry.abi)[number], { type: "function" }> =>
         x.type === "function" && JOB_MARKET_HOOKS.includes(x.name),
     );
-    assert.ok(hooks.some((h) => h.name.startsWith("lockCollateral")));
-    assert.ok(hooks.some((h) => h.name === "slashCollateral"));
-    assert.ok(hooks.some((h) => h.name === "slashFreeBond"));
+    assert.ok(hooks.some((h) => h.name === "paySlashed"));
     for (const who of [f.admin, f.other, f.node(0).owner, f.carrier, f.requester]) {
       for (const hook of hooks) {
         const call = who.writeContract({
@@ -200,6 +192,27 @@ describe("Access control: every privileged function refuses every other account"
       }
     }
     assert.equal((await f.registry.read.bondInfo([1n])).bond, BOND);
+  });
+
+  it("JobMarket's node ledgers: only the node registry syncs them; the admin, owners, signers and strangers are refused", async () => {
+    const { f } = await setup();
+    for (const who of [f.admin, f.other, f.node(0).owner, f.carrier, f.requester]) {
+      const m = await as(f, "JobMarket", f.market.address, who);
+      for (const call of [
+        m.write.syncNode([1n, 0n, 1n, 0n]),
+        m.write.syncNode([1n, BigInt(who.account.address), 0n, BOND]),
+        m.write.syncBondToken([0, 0n]),
+      ]) {
+        await f.viem.assertions.revertWithCustomErrorWithArgs(
+          call,
+          f.market,
+          "JobMarketCallerNotNodeRegistry",
+          [who.account.address],
+        );
+      }
+    }
+    assert.equal((await f.registry.read.bondInfo([1n])).bond, BOND);
+    assert.equal((await f.registry.read.nodeForJob([1n])).owner, getAddress(f.node(0).owner.account.address));
   });
 
   it("NodeRegistry node functions: only the node's owner; its signer, another owner, the admin and strangers are refused", async () => {
@@ -442,7 +455,7 @@ describe("Access control: the admin cannot take users' funds", () => {
       "NodeRegistryJobMarketAlreadySet",
       [f.market.address],
     );
-    // The admin holds nothing in the market and cannot call the registry's collateral hooks.
+    // The admin holds nothing in the market and cannot have the registry pay out bonds.
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       m.withdraw([ETH]),
       f.market,
@@ -450,7 +463,7 @@ describe("Access control: the admin cannot take users' funds", () => {
       [admin, ETH],
     );
     await f.viem.assertions.revertWithCustomErrorWithArgs(
-      r.slashFreeBond([1n, BOND]),
+      r.paySlashed([0, BOND]),
       f.registry,
       "NodeRegistryCallerNotJobMarket",
       [admin],
