@@ -29,7 +29,7 @@ import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "./types/Node
 ///      word (see `NodePacking`), capabilities (2, `CapabilitiesPacking`), prices (2,
 ///      `PricesPacking`), metadata hash; plus an unbonding request slot written only on request.
 ///      From its first bond a node has an account in the market (NodeAccounts): the core word
-///      carries ACCOUNT, and every change of the core word or the bond is sent there (`_sync`).
+///      carries ACCOUNT, and every change of the core word or the bond is sent there (`syncNode`).
 ///      Invariant: for every token, this contract's balance >= the sum of the market's bonds of
 ///      the nodes bonded in it (equal unless someone sends tokens without bonding).
 contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
