@@ -58,7 +58,7 @@ async function profile(hash: Hash, label: string) {
   const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
   const trace = (await f.publicClient.request({
     method: "debug_traceTransaction" as never,
-    params: [hash, { disableStorage: true, disableMemory: true }] as never,
+    params: [hash, { disableStorage: true, disableMemory: true, disableStack: !process.env.SLOTS }] as never,
   })) as { structLogs: Log[]; gas: number };
   const logs = trace.structLogs;
   const byFamily = new Map<string, number>();
@@ -110,6 +110,11 @@ async function profile(hash: Hash, label: string) {
     }
     add(byContract, frames[l.depth - 1] ?? "?", cost);
     if (process.env.LINES) add(lines, lineOf(frames[l.depth - 1] ?? "?", l.pc), cost);
+    if (process.env.SLOTS && (op === "SLOAD" || op === "SSTORE") && cost >= 2100) {
+      const slot = l.stack?.at(-1)?.replace(/^0x/, "").padStart(64, "0") ?? "?";
+      const where = process.env.LINES ? lineOf(frames[l.depth - 1] ?? "?", l.pc) : `pc ${l.pc}`;
+      console.log(`    ${op} ${cost} ${frames[l.depth - 1] ?? "?"} ${slot.slice(0, 12)}… ${where}`);
+    }
     exec += cost;
   }
   const used = Number(receipt.gasUsed);
