@@ -239,6 +239,13 @@ contract JobMarket is JobMarketBase, IJobMarket, INodeAccounts {
     }
 
     /// @inheritdoc INodeAccounts
+    /// @dev Here, not in a module: a node's first bond sends it right after `syncNode`, to a
+    ///      market account already warm (a module would add a cold account, 2,600 gas).
+    function syncSigner(uint64 nodeId, address signer) external override onlyNodeRegistry {
+        NodeAccounts.syncSigner(nodeId, signer);
+    }
+
+    /// @inheritdoc INodeAccounts
     /// @dev Runs in JobMarketExtension (admin-rare: each bond token's minimum).
     function syncBondToken(uint16, uint256) external override {
         _delegate(extension);

@@ -472,7 +472,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         Job storage j = _openJob(jobId);
         if (j.level >= VerificationLevel.Strict) revert JobMarketWrongLevel(jobId, j.level);
         if (block.timestamp > j.revealDeadline) revert JobMarketRevealClosed(jobId, j.revealDeadline);
-        // Node-sent: the registry authenticates the sender cheaply; signed: it returns the signer.
+        // Node-sent: the owner is authenticated from its account; signed: the account gives the signer.
         (uint8 slot, address owner, address signer) = _reportSlot(
             jobId,
             j,
@@ -546,7 +546,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
             flags |= SlotRecord.INVOICED;
         }
         if (j.level == VerificationLevel.Cryptographic) {
-            _checkReceipt(jobId, j, nodeId, nodeRegistry.signerOf(nodeId), r, uriHash);
+            _checkReceipt(jobId, j, nodeId, NodeAccounts.signerOf(nodeId), r, uriHash);
         }
         flags = SlotRecord.pack(nodeId, SlotRecord.truncate(r.digest), flags); // the new slot word
         uint8 revealed = j.revealed + 1;
@@ -590,10 +590,10 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         );
     }
 
-    /// @dev The node's signer (from the registry, which keeps it), unless `actor` is the owner: the
-    ///      owner acting needs no signer, and the call is saved (address(0) comes back).
+    /// @dev The node's signer (its account's copy of the registry's), unless `actor` is the owner:
+    ///      the owner acting needs no signer, and the read is saved (address(0) comes back).
     function _signerUnless(uint64 nodeId, address owner, address actor) internal view returns (address) {
-        return actor == owner ? address(0) : nodeRegistry.signerOf(nodeId);
+        return actor == owner ? address(0) : NodeAccounts.signerOf(nodeId);
     }
 
     function _requireNodeAccount(uint64 nodeId, address owner, address signer) internal view {
@@ -655,10 +655,11 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
         // Its terms (read into c) and a directed job's assignments (read above) are all it wrote.
         _offerRow(jobId, j, directed ? n : 0);
         // Locks all n (no per-node event: settlement below releases or slashes every lock, and
-        // announces each node); one registry call reads their signers.
+        // JobSettled names each node), then checks each node's signature by its account's signer.
         for (uint256 i; i < n; ++i) NodeAccounts.lock(ids[i], c.collateral, false);
-        address[] memory signers = nodeRegistry.signersOf(ids);
-        for (uint256 i; i < n; ++i) slots[i] = _verifySubmission(c, j, subs[i], signers[i], uint8(i));
+        for (uint256 i; i < n; ++i) {
+            slots[i] = _verifySubmission(c, j, subs[i], NodeAccounts.signerOf(ids[i]), uint8(i));
+        }
         _finish(c, j, slots);
     }
 
@@ -1011,7 +1012,7 @@ abstract contract JobMarketBase is IJobMarketEvents, Ownable2Step, ReentrancyGua
     function _isParticipant(uint64[] calldata nodes, address account) internal view returns (bool) {
         for (uint256 i; i < nodes.length; ++i) {
             uint64 nodeId = nodes[i];
-            if (NodeAccounts.ownerOf(nodeId) == account || nodeRegistry.signerOf(nodeId) == account)
+            if (NodeAccounts.ownerOf(nodeId) == account || NodeAccounts.signerOf(nodeId) == account)
                 return true;
         }
         return false;

@@ -29,7 +29,8 @@ import {BondInfo, Capabilities, NodeStatus, NodeView, Prices} from "./types/Node
 ///      word (see `NodePacking`), capabilities (2, `CapabilitiesPacking`), prices (2,
 ///      `PricesPacking`), metadata hash; plus an unbonding request slot written only on request.
 ///      From its first bond a node has an account in the market (NodeAccounts): the core word
-///      carries ACCOUNT, and every change of the core word or the bond is sent there (`syncNode`).
+///      carries ACCOUNT, and every change of the core word or the bond is sent there (`syncNode`),
+///      as is the signer (`syncSigner`: the market checks signed messages against its copy).
 ///      Invariant: for every token, this contract's balance >= the sum of the market's bonds of
 ///      the nodes bonded in it (equal unless someone sends tokens without bonding).
 contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
@@ -195,11 +196,15 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
     function setSigner(uint64 nodeId, address signer) external override {
         if (signer == address(0)) revert NodeRegistryZeroSigner();
         Node storage node = _nodes[nodeId];
-        _requireLiveOwner(nodeId, node.core);
+        uint256 core = node.core;
+        _requireLiveOwner(nodeId, core);
         uint256 hb = node.heartbeat;
         address previous = hb.signer();
         if (previous == signer) return; // nothing changed: no write, no event
         node.heartbeat = hb.withSigner(signer);
+        // The market checks signatures against its own copy: from the moment this returns, the old
+        // key's signatures are refused.
+        if (core.hasAccount()) _market().syncSigner(nodeId, signer);
         emit SignerChanged(nodeId, previous, signer);
     }
 
@@ -330,16 +335,9 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
         _pay(token, msg.sender, amount);
     }
 
-    /// @inheritdoc INodeCollateral
+    /// @inheritdoc INodeRegistry
     function signerOf(uint64 nodeId) external view override returns (address) {
         return _nodes[nodeId].heartbeat.signer();
-    }
-
-    /// @inheritdoc INodeCollateral
-    function signersOf(uint64[] calldata nodeIds) external view override returns (address[] memory signers) {
-        uint256 n = nodeIds.length;
-        signers = new address[](n);
-        for (uint256 i; i < n; ++i) signers[i] = _nodes[nodeIds[i]].heartbeat.signer();
     }
 
     // ================================================================== views
@@ -667,10 +665,14 @@ contract NodeRegistry is INodeRegistry, Ownable2Step, ReentrancyGuardTransient {
             uint256 received = IERC20(token).balanceOf(address(this)) - before;
             if (received != amount) revert NodeRegistryTransferShortfall(token, amount, received);
         }
-        // The first bond opens the node's account in the market (ACCOUNT marks it here).
+        // The first bond opens the node's account in the market (ACCOUNT marks it here) with the
+        // core word and the signer; later changes of either are sent as they happen.
         uint256 core = node.core;
-        if (!core.hasAccount()) node.core = core = core.withAccount();
-        (uint256 money, ) = _market().syncNode(nodeId, core, amount, 0);
+        bool opens = !core.hasAccount();
+        if (opens) node.core = core = core.withAccount();
+        INodeAccounts market = _market();
+        (uint256 money, ) = market.syncNode(nodeId, core, amount, 0);
+        if (opens) market.syncSigner(nodeId, node.heartbeat.signer());
         emit Bonded(nodeId, token, amount, NodeAccounts.bondOf(money));
     }
 

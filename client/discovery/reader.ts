@@ -16,6 +16,7 @@
 import type { Address, Hex, PublicClient } from "viem";
 import { getAddress, hexToString, zeroAddress } from "viem";
 
+import { jobMarketAbi } from "../abis/generated/JobMarket.ts";
 import { nodeRegistryAbi } from "../abis/generated/NodeRegistry.ts";
 import { decodeContractError } from "../errors.ts";
 import type {
@@ -561,13 +562,20 @@ const NODE_EVENTS = new Set([
   "ReputationUpdated",
 ]);
 
+/** The node events of the registry's ABI, plus the market's JobSettled: a settlement records every
+ *  node's outcome silently and names them all in its record. */
+const nodeEventsAbi = [
+  ...nodeRegistryAbi.filter((item) => item.type === "event"),
+  jobMarketAbi.find((item) => item.type === "event" && item.name === "JobSettled")!,
+];
+
 /** Each registry's job market, once known: it is set once and never changes. */
 const marketOfRegistry = new Map<Address, Address>();
 
 /**
  * The addresses whose logs tell of node changes: the registry, and its job market, which keeps
- * the nodes' bond ledgers and emits CollateralLocked/Released/Slashed, FreeBondSlashed and
- * ReputationUpdated. One `jobMarket()` read per registry, remembered once set.
+ * the nodes' bond ledgers and emits CollateralLocked/Released/Slashed, FreeBondSlashed,
+ * ReputationUpdated (lost disputes) and JobSettled (every other outcome). One `jobMarket()` read per registry, remembered once set.
  */
 async function nodeEventSources(client: PublicClient, registry: Address): Promise<Address[]> {
   let market = marketOfRegistry.get(registry);
@@ -600,14 +608,16 @@ export async function changedNodeIds(
   if (parameters.fromBlock > parameters.toBlock) return [];
   const logs = await client.getContractEvents({
     address: await nodeEventSources(client, parameters.registry),
-    abi: nodeRegistryAbi,
+    abi: nodeEventsAbi,
     fromBlock: parameters.fromBlock,
     toBlock: parameters.toBlock,
   });
   const ids = new Set<bigint>();
   for (const log of logs) {
-    const args = log.args as { nodeId?: bigint };
-    if (log.eventName && NODE_EVENTS.has(log.eventName) && args.nodeId !== undefined) ids.add(args.nodeId);
+    const args = log.args as { nodeId?: bigint; record?: { nodes: readonly bigint[] } };
+    if (log.eventName === "JobSettled") for (const id of args.record?.nodes ?? []) ids.add(id);
+    else if (log.eventName && NODE_EVENTS.has(log.eventName) && args.nodeId !== undefined)
+      ids.add(args.nodeId);
   }
   return [...ids];
 }

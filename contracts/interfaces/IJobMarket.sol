@@ -33,7 +33,8 @@ interface IJobMarketEvents {
     event CollateralSlashed(uint64 indexed nodeId, address indexed to, uint96 amount, uint96 bond);
     /// @notice `amount` of free bond went to the market `to` (a dispute lost after release).
     event FreeBondSlashed(uint64 indexed nodeId, address indexed to, uint96 amount, uint96 bond);
-    /// @notice An outcome was recorded in the node's ledger; `score` is its new reputation (ppm).
+    /// @notice A lost dispute was recorded in the node's ledger; `score` is its new reputation (ppm).
+    ///         A settlement's outcomes are not announced one by one: its JobSettled names the nodes.
     event ReputationUpdated(uint64 indexed nodeId, Outcome outcome, uint32 score);
 
     /// @notice A job was posted with `n * pricePerNode` in escrow.

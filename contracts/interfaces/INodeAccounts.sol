@@ -17,6 +17,9 @@ interface INodeAccounts {
         uint96 debitUpTo
     ) external returns (uint256 money, uint96 debited);
 
+    /// @notice Stores the node's signer, the key its EIP-712 messages must be signed with: sent
+    ///         when its account opens (first bond) and on every change after.
+    function syncSigner(uint64 nodeId, address signer) external;
     /// @notice Stores bond token `tokenId`'s registry word (token | minBond << 160).
     function syncBondToken(uint16 tokenId, uint256 config) external;
 

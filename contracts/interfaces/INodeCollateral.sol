@@ -3,9 +3,9 @@ pragma solidity ^0.8.28;
 
 /// @title The part of the node registry the job market calls
 /// @notice Nodes' bond ledgers (bond, locked collateral, reputation counters) live in the job
-///         market's storage (see NodeAccounts and {INodeAccounts}); the registry keeps custody of
-///         the bond tokens, the nodes' signers and everything else. `paySlashed` may be called only
-///         by the job market the registry's admin configured; anyone else gets
+///         market's storage (see NodeAccounts and {INodeAccounts}), with a copy of each node's
+///         signer; the registry keeps custody of the bond tokens and everything else. `paySlashed`
+///         may be called only by the job market the registry's admin configured; anyone else gets
 ///         `NodeRegistryCallerNotJobMarket(caller)`.
 /// @dev Node ids are sequential `uint64`s assigned by the registry at registration: they can
 ///      neither collide nor be squatted by a front-runner (there is no caller-chosen id).
@@ -22,12 +22,6 @@ interface INodeCollateral {
 
     /// @notice Whether `nodeId` may take a slot, and with what (the ledger read back from the market).
     function nodeForJob(uint64 nodeId) external view returns (NodeForJob memory);
-
-    /// @notice The node's signer (its worker's hot key); address(0) for an unknown node.
-    function signerOf(uint64 nodeId) external view returns (address);
-
-    /// @notice The signers of `nodeIds`, in order: what the market's one-transaction batch checks.
-    function signersOf(uint64[] calldata nodeIds) external view returns (address[] memory signers);
 
     /// @notice Transfers `amount` of bond token `tokenId` (ETH for id 0) to the job market: collateral
     ///         the market has just slashed from a node's ledger. Returns the token's address.

@@ -82,7 +82,8 @@ interface INodeRegistry is INodeCollateral {
     event FreeBondSlashed(uint64 indexed nodeId, address indexed to, uint96 amount, uint96 bond);
     /// @notice The node's owner or signer sent a heartbeat.
     event Heartbeat(uint64 indexed nodeId);
-    /// @notice The job market recorded `outcome`; `score` is the new reputation (ppm).
+    /// @notice The job market recorded a lost dispute; `score` is the new reputation (ppm).
+    ///         Settlement outcomes are named by the market's JobSettled instead.
     event ReputationUpdated(uint64 indexed nodeId, Outcome outcome, uint32 score);
     /// @notice The admin set the job market (once, forever).
     event JobMarketSet(address indexed jobMarket);
@@ -269,6 +270,9 @@ interface INodeRegistry is INodeCollateral {
         external
         view
         returns (uint32 score, uint32 completed, uint32 failed, uint32 slashed, uint32 disputesLost);
+
+    /// @notice The node's signer (its worker's hot key); address(0) for an unknown node.
+    function signerOf(uint64 nodeId) external view returns (address);
 
     /// @notice The node's owner and status (cheap: one slot). Owner is address(0) for an unknown id.
     function nodeOwner(uint64 nodeId) external view returns (address owner, NodeStatus status);

@@ -41,6 +41,15 @@ contract JobMarketHarness is INodeAccounts {
         return NodeAccounts.sync(nodeId, core, credit, debitUpTo);
     }
 
+    function syncSigner(uint64 nodeId, address signer) external override onlyRegistry {
+        NodeAccounts.syncSigner(nodeId, signer);
+    }
+
+    /// @dev The account's signer, as the market checks signatures against it.
+    function signerOf(uint64 nodeId) external view returns (address) {
+        return NodeAccounts.signerOf(nodeId);
+    }
+
     function syncBondToken(uint16 tokenId, uint256 config) external override onlyRegistry {
         NodeAccounts.syncToken(tokenId, config);
     }

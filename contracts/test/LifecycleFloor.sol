@@ -7,8 +7,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IJobMarketEvents} from "../interfaces/IJobMarket.sol";
 import {Consensus} from "../libraries/Consensus.sol";
 import {JobMessages} from "../libraries/JobMessages.sol";
-import {Reputation} from "../libraries/Reputation.sol";
-import {ConsensusStrategy, Outcome, VerificationLevel} from "../types/Policy.sol";
+import {ConsensusStrategy, VerificationLevel} from "../types/Policy.sol";
 import {JobRequest, JobSubmission, NodeSubmission, Reveal, SettlementRecord} from "../types/Job.sol";
 
 /// @title Gas-floor probe: the strict lifecycle's storage, events and checks in one contract
@@ -361,12 +360,8 @@ contract LifecycleFloor is IJobMarketEvents, EIP712 {
             if (release) a -= collateral << 96;
             uint256 completed = uint32(a >> 192) + 1;
             a = (a & ~(uint256(type(uint32).max) << 192)) | (completed << 192);
+            // Recorded silently, as the market does: JobSettled names the nodes.
             _account[nodeId] = a;
-            emit ReputationUpdated(
-                nodeId,
-                Outcome.Completed,
-                Reputation.score(uint32(completed), uint16(a >> 224), uint8(a >> 240), uint8(a >> 248))
-            );
             rec.payees[i] = owner;
             rec.amounts[i] = uint96(net);
             _credit(owner, net, rec.challengeEnds);

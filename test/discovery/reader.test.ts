@@ -18,6 +18,7 @@ import {
   sampleCapabilities,
   samplePrices,
 } from "../registry/helpers.ts";
+import { L, S, at, deployMarket, nodeSteps } from "../market/fixture.ts";
 
 describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
   async function fixture() {
@@ -176,5 +177,28 @@ describe("discovery reader (NodeRegistry on Hardhat's chain)", () => {
     expect(await follower.poll()).to.equal(1);
     expect(upserts.at(-1)).to.deep.equal([5n]);
     expect(records.get(5n)!.freeBond).to.equal(MIN_BOND - 3n);
+  });
+
+  it("follows settlements: the nodes a JobSettled names are re-read with their new reputation", async () => {
+    const f = await deployMarket(await network.create(), 3);
+    const steps = nodeSteps(f);
+    const pool = await f.createPool(S.TwoOfThree, L.Standard, f.nodes);
+    const records = new Map<bigint, RegistryNode>();
+    const follower = new RegistryFollower(f.publicClient, {
+      registry: f.registry.address,
+      sink: { upsert: (list) => list.forEach((n) => records.set(n.id, n)) },
+    });
+    await follower.load();
+    await follower.poll(); // the pool's joins
+    const jobId = await f.post(f.request(pool), 3n);
+    await steps.report(at(f.nodes, 0), jobId, "good");
+    await steps.report(at(f.nodes, 1), jobId, "good");
+    expect(await follower.poll()).to.equal(2); // their collateral locks
+    const before = records.get(3n)!.reputationPpm;
+    await steps.report(at(f.nodes, 2), jobId, "evil"); // locks node 3's collateral and settles
+    // No ReputationUpdated: only JobSettled tells that nodes 1 and 2 changed.
+    expect(await follower.poll()).to.equal(3);
+    expect(records.get(1n)!.reputationPpm).to.be.greaterThan(records.get(3n)!.reputationPpm);
+    expect(records.get(3n)!.reputationPpm).to.be.lessThan(before);
   });
 });

@@ -86,15 +86,18 @@ describe("JobMarket lifecycle", () => {
       locks.map((e) => [e.args.nodeId, e.args.amount]),
       ids.map((id) => [id, COLLATERAL]),
     );
-    const outcomes = await f.market.getEvents.ReputationUpdated({}, { fromBlock: 0n });
-    assert.deepEqual(
-      outcomes.map((e) => [e.args.nodeId, e.args.outcome]),
-      [
-        [ids[0], 1], // Completed
-        [ids[1], 1],
-        [ids[2], 3], // Slashed
-      ],
+    // The outcomes are recorded silently: JobSettled names the nodes, each re-read from the ledger.
+    assert.deepEqual(await f.market.getEvents.ReputationUpdated({}, { fromBlock: 0n }), []);
+    const settled = at(await f.market.getEvents.JobSettled({ jobId }, { fromBlock: 0n }), 0);
+    assert.deepEqual(settled.args.record?.nodes, ids);
+    const counters = await Promise.all(
+      ids.map(async (id) => (await f.registry.read.reputation([id!])).slice(1)),
     );
+    assert.deepEqual(counters, [
+      [1, 0, 0, 0], // completed
+      [1, 0, 0, 0],
+      [0, 0, 1, 0], // slashed
+    ]);
     const slashed = await f.market.getEvents.CollateralSlashed({}, { fromBlock: 0n });
     assert.deepEqual(
       slashed.map((e) => [e.args.nodeId, e.args.amount, e.args.bond]),

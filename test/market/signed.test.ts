@@ -7,7 +7,18 @@ import { describe, it } from "mocha";
 import assert from "node:assert/strict";
 import { network } from "hardhat";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { BOND, COLLATERAL, L, S, deployMarket, digestOf, type Market, type TestNode, at } from "./fixture.ts";
+import {
+  BOND,
+  COLLATERAL,
+  EIP712_TYPES,
+  L,
+  S,
+  deployMarket,
+  digestOf,
+  type Market,
+  type TestNode,
+  at,
+} from "./fixture.ts";
 
 async function fresh(nodeCount = 4) {
   return await deployMarket(await network.create(), nodeCount);
@@ -174,6 +185,47 @@ describe("JobMarket signed messages and batches", () => {
       "JobMarketAlreadyTaken",
       [j1, f.node(0).id],
     );
+  });
+
+  it("a rotated signer key takes effect at once: the old key is refused, the new one and the owner's accepted", async () => {
+    const f = await fresh(3);
+    const pool = await f.createPool(S.TwoOfThree, L.Strict, f.nodes);
+    const jobId = await f.post(f.request(pool), 3n);
+    const carrier = await f.asWallet(f.carrier);
+    const node = f.node(0);
+    const commit = async (signer: TestNode["signer"]) => {
+      const seal = f.seal(jobId, node.id, f.revealOf("a"));
+      return { jobId, nodeId: node.id, seal, signature: await f.signCommit(node, jobId, seal, signer) };
+    };
+    const oldKey = node.signer;
+    const newKey = privateKeyToAccount(generatePrivateKey());
+    const registry = await f.viem.getContractAt("NodeRegistry", f.registry.address, {
+      client: { wallet: node.owner },
+    });
+    await registry.write.setSigner([node.id, newKey.address]);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      carrier.write.commitSigned([[await commit(oldKey)]]),
+      f.market,
+      "JobMarketInvalidSignature",
+      [jobId, node.id, newKey.address],
+    );
+    await carrier.write.commitSigned([[await commit(newKey)]]);
+    // An operator without a hot key signs with the owner key (the market stores no copy then).
+    const second = f.node(1);
+    const ownerKey = second.owner.account;
+    await (
+      await f.viem.getContractAt("NodeRegistry", f.registry.address, { client: { wallet: second.owner } })
+    ).write.setSigner([second.id, ownerKey.address]);
+    const seal = f.seal(jobId, second.id, f.revealOf("a"));
+    const signature = await second.owner.signTypedData({
+      account: ownerKey,
+      domain: f.domain,
+      types: EIP712_TYPES,
+      primaryType: "Commit",
+      message: { jobId, nodeId: second.id, seal },
+    });
+    await carrier.write.commitSigned([[{ jobId, nodeId: second.id, seal, signature }]]);
+    assert.equal((await f.market.read.job([jobId])).taken, 2);
   });
 
   it("signed reports at the standard level, carried for several nodes at once", async () => {

@@ -106,12 +106,11 @@ describe("NodeRegistry: the job market's ledger", () => {
       "NodeRegistryInsufficientLocked",
       [1n, 42n, 43n],
     );
-    await viem.assertions.emitWithArgs(
-      harness.write.release([1n, 40n, COMPLETED]),
-      harness,
-      "ReputationUpdated",
-      [1n, COMPLETED, 666_666],
-    );
+    // A settlement's outcome is recorded silently (the market's JobSettled names the node).
+    const released = await harness.write.release([1n, 40n, COMPLETED]);
+    const block = (await (await viem.getPublicClient()).getTransactionReceipt({ hash: released }))
+      .blockNumber;
+    assert.deepEqual(await harness.getEvents.ReputationUpdated({}, { fromBlock: block, toBlock: block }), []);
     const [score, completed] = await registry.read.reputation([1n]);
     assert.equal(score, 666_666);
     assert.equal(completed, 1);
@@ -181,16 +180,35 @@ describe("NodeRegistry: the job market's ledger", () => {
     assert.equal((await registry.read.bondInfo([3n])).locked, MIN_BOND);
   });
 
-  it("reads signers for the market, one or many in one call", async () => {
-    const { registry, bob, alice } = await loadFixture(marketFixture);
+  it("gives the market a copy of each signer: at the first bond, on every change, none for an owner key", async () => {
+    const { registry, harness, bob, alice, mallory } = await loadFixture(marketFixture);
     assert.equal(await registry.read.signerOf([1n]), getAddress(bob.account.address));
     assert.equal(await registry.read.signerOf([9n]), zeroAddress);
+    assert.equal(await harness.read.signerOf([1n]), getAddress(bob.account.address));
+    assert.equal(await harness.read.signerOf([9n]), zeroAddress, "no account, no signer");
+    // A change reaches the market in the same transaction.
+    await registry.write.setSigner([2n, mallory.account.address], { account: alice.account });
+    assert.equal(await harness.read.signerOf([2n]), getAddress(mallory.account.address));
+    // The owner as signer is stored as nothing (the account's owner stands for it) and read back.
+    const publicClient = await viem.getPublicClient();
+    const toOwner = await registry.write.setSigner([2n, alice.account.address], { account: alice.account });
+    const toOther = await registry.write.setSigner([2n, bob.account.address], { account: alice.account });
+    const gas = async (hash: `0x${string}`) => (await publicClient.getTransactionReceipt({ hash })).gasUsed;
+    assert.ok(
+      (await gas(toOther)) - (await gas(toOwner)) > 10_000n,
+      "writing the copy back costs a new word",
+    );
     await registry.write.setSigner([2n, alice.account.address], { account: alice.account });
-    assert.deepEqual(await registry.read.signersOf([[1n, 2n, 9n]]), [
-      getAddress(bob.account.address),
-      getAddress(alice.account.address),
-      zeroAddress,
-    ]);
+    assert.equal(await harness.read.signerOf([2n]), getAddress(alice.account.address));
+    // A node registered without a bond has no account: its signer is sent when the account opens.
+    await registry.write.register(
+      [bob.account.address, zeroAddress, 0n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""],
+      { account: alice.account },
+    );
+    await registry.write.setSigner([3n, mallory.account.address], { account: alice.account });
+    assert.equal(await harness.read.signerOf([3n]), zeroAddress);
+    await registry.write.bond([3n, MIN_BOND], { account: alice.account, value: MIN_BOND });
+    assert.equal(await harness.read.signerOf([3n]), getAddress(mallory.account.address));
   });
 
   it("locks and releases many nodes in one transaction, all or nothing, with one event per outcome", async () => {
@@ -285,11 +303,15 @@ describe("NodeRegistry: the job market's ledger", () => {
       "BondWithdrawn",
       [1n, getAddress(alice.account.address), zeroAddress, 0n],
     );
-    await viem.assertions.emitWithArgs(harness.write.record([1n, FAILED]), harness, "ReputationUpdated", [
-      1n,
-      FAILED,
-      333_333,
-    ]);
+    await harness.write.record([1n, FAILED]);
+    assert.equal((await registry.read.reputation([1n]))[0], 333_333);
+    // A lost dispute is announced: no JobSettled names the node. (1 + 0) / (0 + 1 + 8 + 2) in ppm.
+    await viem.assertions.emitWithArgs(
+      harness.write.record([1n, DISPUTE_LOST]),
+      harness,
+      "ReputationUpdated",
+      [1n, DISPUTE_LOST, 90_909],
+    );
     await viem.assertions.revertWithCustomErrorWithArgs(
       harness.write.record([9n, FAILED]),
       registry,

@@ -138,6 +138,7 @@ describe("Access control: every privileged function refuses every other account"
       "submitBatch",
       "finalizeDispute",
       "syncNode",
+      "syncSigner",
       "syncBondToken",
     ]) {
       assert.ok(market.includes(name), `JobMarket lost ${name}`);
@@ -202,6 +203,7 @@ describe("Access control: every privileged function refuses every other account"
         m.write.syncNode([1n, 0n, 1n, 0n]),
         m.write.syncNode([1n, BigInt(who.account.address), 0n, BOND]),
         m.write.syncBondToken([0, 0n]),
+        m.write.syncSigner([1n, who.account.address]),
       ]) {
         await f.viem.assertions.revertWithCustomErrorWithArgs(
           call,
