@@ -85,7 +85,7 @@ library NodeAccounts {
         money = _record((money & ~_LOCKED_MASK) | (uint256(locked) << 96), outcome);
         a.money = money;
         // A settlement's outcomes go unannounced here: its JobSettled names every node it touched
-        // (1,700 gas a node saved). A ruling names none, so a lost dispute is announced.
+        // (~2,200 gas a node saved). A ruling names none, so a lost dispute is announced.
         if (outcome == Outcome.None) {
             emit IJobMarketEvents.CollateralReleased(nodeId, amount, locked);
         } else if (outcome == Outcome.DisputeLost) {
