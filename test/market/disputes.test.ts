@@ -103,6 +103,17 @@ describe("JobMarket disputes", () => {
       assert.equal((await f.registry.read.bondInfo([f.node(i).id])).bond, BOND - COLLATERAL);
     }
     assert.equal(await f.market.read.balanceOf([f.treasury.account.address, ETH]), 0n);
+    // The lost dispute is recorded and announced (no JobSettled names the nodes this time).
+    const lost = await f.market.getEvents.ReputationUpdated({}, { fromBlock: 0n });
+    assert.deepEqual(
+      lost.map((e) => [e.args.nodeId, e.args.outcome]),
+      [0, 1].map((i) => [f.node(i).id, 4]), // DisputeLost
+    );
+    for (const i of [0, 1]) {
+      const [score, , , , disputesLost] = await f.registry.read.reputation([f.node(i).id]);
+      assert.equal(disputesLost, 1);
+      assert.equal(lost[i]?.args.score, score);
+    }
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       (await f.asWallet(f.other)).write.finalizeDispute([jobId]),
       f.market,
