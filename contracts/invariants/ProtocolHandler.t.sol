@@ -27,7 +27,7 @@ import {InvariantVm, VM_ADDRESS} from "./InvariantVm.t.sol";
 /// @notice Every public function is one protocol step with inputs bounded from the fuzzer's seeds:
 ///         post / top up / take / commit (node-sent and signed) / reveal (with receipts at the cryptographic
 ///         level) / report (node-sent and signed) / settle / cancel / time / withdraw / bond / unbond /
-///         cancel unbond / withdraw bond / pause / resume / deregister / leave and join pools /
+///         cancel unbond / withdraw bond / pause / resume / deregister / rotate signer / leave and join pools /
 ///         dispute / rule / finalize. Steps the protocol refuses revert inside `try` and change
 ///         nothing; the suite's invariants are checked after every step either way.
 /// @dev Ghost state kept here: every job id, each node's deposits, withdrawals and slashes (read
@@ -50,6 +50,7 @@ contract ProtocolHandler {
     MockERC20 public immutable token;
 
     address[NODES] internal _owners;
+    /// @dev Each node's current signer key; 0 while its signer is its owner (which has no key here).
     uint256[NODES] internal _signerKeys;
     uint64[POOLS] internal _poolIds;
     address[ACCOUNTS] internal _accounts;
@@ -267,7 +268,9 @@ contract ProtocolHandler {
         return keccak256(abi.encodePacked("\x19\x01", market.domainSeparator(), structHash));
     }
 
+    /// @dev Signs with `key`; an owner signer (key 0, no key here) signs nothing, which the market refuses.
     function _sign(uint256 key, bytes32 structHash) private returns (bytes memory) {
+        if (key == 0) return "";
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, _eip712(structHash));
         return abi.encodePacked(r, s, v);
     }
@@ -372,7 +375,7 @@ contract ProtocolHandler {
 
     function _tryTake(uint256 seed, uint256 jobId, uint256 i) private returns (bool) {
         uint64 nodeId = uint64(i + 1);
-        address sender = (seed >> 16) % 2 == 0 ? _owners[i] : vm.addr(_signerKeys[i]);
+        address sender = (seed >> 16) % 2 == 0 ? _owners[i] : _signer(i);
         vm.prank(sender);
         try market.takeSlot(jobId, nodeId) {
             _ok("takeSlot");
@@ -430,8 +433,7 @@ contract ProtocolHandler {
         bytes32 salt = keccak256(abi.encode(seed, i, "salt"));
         bytes32 seal = market.computeSeal(jobId, nodeId, digest, "r", inv, salt);
         if ((seed >> 32) % 2 == 0) {
-            address signer = vm.addr(_signerKeys[i]);
-            vm.prank(signer);
+            vm.prank(_signer(i));
             try market.commit(jobId, nodeId, seal) {
                 ok = true;
             } catch {}
@@ -603,6 +605,24 @@ contract ProtocolHandler {
                 _ok("deregister");
             } catch {}
         }
+    }
+
+    /// @notice The node's owner rotates its signer: to one of two keys, or to the owner itself
+    ///         (which the market keeps as no copy at all), possibly mid-job.
+    function rotateSigner(uint256 seed) external step {
+        seed = _mix(seed);
+        (uint64 nodeId, uint256 i) = _node(seed);
+        uint256 choice = (seed >> 8) % 3;
+        uint256 key = choice == 2 ? 0 : (choice == 0 ? 0x5100 : 0x5200) + i;
+        vm.prank(_owners[i]);
+        try registry.setSigner(nodeId, key == 0 ? _owners[i] : vm.addr(key)) {
+            _signerKeys[i] = key;
+            _ok("rotateSigner");
+        } catch {}
+    }
+
+    function _signer(uint256 i) private returns (address) {
+        return _signerKeys[i] == 0 ? _owners[i] : vm.addr(_signerKeys[i]);
     }
 
     /// @notice The node's owner leaves or joins a pool, possibly mid-job.

@@ -48,6 +48,12 @@ contract ProtocolInvariants {
     error DisputeOpen(uint256 jobId);
     error Stuck(string what, uint256 amount);
     error Terms(string what, uint256 jobId);
+    error SignerCopy(uint64 nodeId, address copy, address expected);
+
+    /// @dev NodeAccounts' ERC-7201 location in the market's storage (its `accounts` mapping is the
+    ///      first member; a node's account is key, money, signer from its mapping slot).
+    bytes32 private constant NODE_ACCOUNTS =
+        0x0b1e0f2ef37b2bbdbd58fcc3121bd9302b9e162058e9f8955e6086783e488f00;
 
     NodeRegistry private registry;
     PoolRegistry private pools;
@@ -91,7 +97,7 @@ contract ProtocolInvariants {
 
     /// @notice ...and of the handler only its step functions (not its views).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory s = new bytes4[](22);
+        bytes4[] memory s = new bytes4[](23);
         s[0] = ProtocolHandler.post.selector;
         s[1] = ProtocolHandler.post.selector; // posting twice as often keeps jobs flowing
         s[2] = ProtocolHandler.cancel.selector;
@@ -114,6 +120,7 @@ contract ProtocolInvariants {
         s[19] = ProtocolHandler.finalizeDispute.selector;
         s[20] = ProtocolHandler.cancelUnbond.selector;
         s[21] = ProtocolHandler.topUp.selector;
+        s[22] = ProtocolHandler.rotateSigner.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector(address(handler), s);
     }
@@ -127,6 +134,21 @@ contract ProtocolInvariants {
         _checkMarketConservation();
         _checkNodes();
         _checkTerms();
+        _checkSigners();
+    }
+
+    /// @dev The market checks signed messages against its copy of each node's signer: it must be
+    ///      the registry's, stored as nothing when the signer is the owner (read from the market's
+    ///      storage: the copy has no view of its own).
+    function _checkSigners() private view {
+        for (uint64 id = 1; id <= 6; ++id) {
+            (address owner, ) = registry.nodeOwner(id);
+            address signer = registry.signerOf(id);
+            uint256 account = uint256(keccak256(abi.encode(uint256(id), NODE_ACCOUNTS)));
+            address copy = address(uint160(uint256(vm.load(address(market), bytes32(account + 2)))));
+            address expected = signer == owner ? address(0) : signer;
+            if (copy != expected) revert SignerCopy(id, copy, expected);
+        }
     }
 
     /// @dev Every open job's terms (kept in a recycled slot row) are its own: a row shared by two
