@@ -214,7 +214,9 @@ export class WorkerDaemon {
       });
       from = to + 1n;
     }
-    const now = await this.#rpc("now", () => chain.now());
+    // The clock of the head just scanned: its events and its time describe the same state, and
+    // the tick needs no second read of the latest block.
+    const now = tip.timestamp;
     if (!draining) await this.#considerCandidates(now);
     for (const rec of this.#state.openJobs()) await this.#advance(BigInt(rec.jobId), now);
     if (this.#withdrawDue) await this.#maybeWithdraw();

@@ -57,12 +57,10 @@ export interface WorkerChain {
   readonly market: Hex;
   readonly nodeId: bigint;
   blockNumber(): Promise<bigint>;
-  /** Number and hash of the latest block. */
-  head(): Promise<{ number: bigint; hash: Hex }>;
+  /** Number, hash and timestamp of the latest block (its timestamp is the chain's clock, not the machine's). */
+  head(): Promise<{ number: bigint; hash: Hex; timestamp: number }>;
   /** Hash of block `n`, or undefined when the chain has no such block (yet). */
   blockHash(n: bigint): Promise<Hex | undefined>;
-  /** Timestamp of the latest block (the chain's clock, not the machine's). */
-  now(): Promise<number>;
   events(fromBlock: bigint, toBlock: bigint): Promise<MarketEvent[]>;
   /** The job's terms (read back from its JobPosted/JobSpec logs), e.g. after a restart. */
   offer(jobId: bigint): Promise<OfferDetails | undefined>;

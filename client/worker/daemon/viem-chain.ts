@@ -151,10 +151,10 @@ export class ViemWorkerChain implements WorkerChain {
     return this.#client.publicClient.getBlockNumber({ cacheTime: 0 });
   }
 
-  async head(): Promise<{ number: bigint; hash: Hex }> {
+  async head(): Promise<{ number: bigint; hash: Hex; timestamp: number }> {
     this.rpcCalls++;
     const b = await this.#client.publicClient.getBlock({ blockTag: "latest" });
-    return { number: b.number, hash: b.hash };
+    return { number: b.number, hash: b.hash, timestamp: Number(b.timestamp) };
   }
 
   async blockHash(n: bigint): Promise<Hex | undefined> {
@@ -166,12 +166,6 @@ export class ViemWorkerChain implements WorkerChain {
       if (e instanceof BlockNotFoundError) return undefined;
       throw e;
     }
-  }
-
-  async now(): Promise<number> {
-    this.rpcCalls++;
-    const b = await this.#client.publicClient.getBlock({ blockTag: "latest" });
-    return Number(b.timestamp);
   }
 
   async events(fromBlock: bigint, toBlock: bigint): Promise<MarketEvent[]> {
