@@ -97,7 +97,9 @@ interface IJobMarketEvents {
     );
     /// @notice `agreeing` results agree on `digest` (high 160 bits of the revealed digest).
     event ConsensusReached(uint256 indexed jobId, bytes20 digest, uint8 agreeing);
-    /// @notice The job is settled: every wei of escrow and collateral is credited.
+    /// @notice The job is settled: every wei of escrow and collateral is credited. `record.nodes`
+    ///         are the nodes whose ledgers (collateral, reputation counters) it changed; no
+    ///         per-node ReputationUpdated accompanies it.
     event JobSettled(uint256 indexed jobId, bool consensus, uint256 refunded, SettlementRecord record);
     /// @notice `amount` of `token` credited to `account`, withdrawable now (slash shares, deposits,
     ///         payouts when no challenge window is set). Payouts held for the challenge window are
