@@ -10,7 +10,7 @@
  *
  * The workers talk to the node through a counting HTTP proxy, so `rpcCallsPerJob` is every
  * JSON-RPC call the workers made during the measured rounds (a batch counts each call in it)
- * over the jobs settled. `gasPerJob` is the gas of every transaction mined during the measured
+ * over the jobs settled (`rpcCallsPerJobByMethod` splits them by method). `gasPerJob` is the gas of every transaction mined during the measured
  * rounds (the requester's posts and the workers' commits, reveals, settles, withdrawals,
  * heartbeats), read from the receipts, over the jobs.
  *
@@ -44,8 +44,8 @@ const POLL_MS = 100;
 // (slots or cores held by running jobs) waits in its queue until they finish.
 const MAX_JOBS = 2;
 
-/** JSON-RPC calls and HTTP requests that went through the proxy. */
-const counter = { calls: 0, requests: 0 };
+/** JSON-RPC calls (in total and by method) and HTTP requests that went through the proxy. */
+const counter = { calls: 0, requests: 0, methods: new Map<string, number>() };
 
 /** A loopback HTTP proxy that forwards every request to `target` and counts JSON-RPC calls. */
 async function countingProxy(target: string): Promise<{ url: string; server: Server }> {
@@ -58,7 +58,10 @@ async function countingProxy(target: string): Promise<{ url: string; server: Ser
       counter.requests += 1;
       try {
         const parsed = JSON.parse(body.toString("utf8")) as unknown;
-        counter.calls += Array.isArray(parsed) ? parsed.length : 1;
+        const calls = (Array.isArray(parsed) ? parsed : [parsed]) as { method?: string }[];
+        counter.calls += calls.length;
+        for (const { method = "?" } of calls)
+          counter.methods.set(method, (counter.methods.get(method) ?? 0) + 1);
       } catch {
         counter.calls += 1; // not JSON: still a request the node must answer
       }
@@ -165,6 +168,7 @@ try {
   const linesBefore = workers.map((w) => w.lines.length);
   counter.calls = 0;
   counter.requests = 0;
+  counter.methods.clear();
   const firstBlock = (await m.publicClient.getBlockNumber()) + 1n;
   for (let r = 0; r < MEASURED_ROUNDS; r++) {
     const { ms } = await round(JOBS_PER_ROUND);
@@ -208,6 +212,13 @@ try {
       gasPerJob: Number(gas / BigInt(jobs)),
       // Context: how the figures split and what the run looked like.
       httpRequestsPerJob: Math.round((requests / jobs) * 10) / 10,
+      // Where the workers' calls go, most first: sending a transaction (simulation, nonce, gas
+      // estimate, fees, the send, receipt polling) against the polling loop's reads.
+      rpcCallsPerJobByMethod: Object.fromEntries(
+        [...counter.methods.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .map(([method, n]) => [method, Math.round((n / jobs) * 10) / 10]),
+      ),
       requesterGasPerJob: Number(requesterGas / BigInt(jobs)),
       workerGasPerJob: Number((gas - requesterGas) / BigInt(jobs)),
       transactionsPerJob: Math.round((transactions / jobs) * 10) / 10,
