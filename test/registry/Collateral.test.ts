@@ -63,6 +63,14 @@ async function marketFixture() {
   return { ...f, bond };
 }
 
+/** Registers node 3 (owner alice, signer bob) without a bond: it has no ledger in the market yet. */
+async function registerUnbonded({ registry, alice, bob }: Awaited<ReturnType<typeof marketFixture>>) {
+  await registry.write.register(
+    [bob.account.address, zeroAddress, 0n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""],
+    { account: alice.account },
+  );
+}
+
 describe("NodeRegistry: the job market's ledger", () => {
   it("pays slashed collateral only to the job market, and syncs the ledger only from the registry", async () => {
     const { registry, harness, mallory } = await loadFixture(marketFixture);
@@ -158,11 +166,9 @@ describe("NodeRegistry: the job market's ledger", () => {
   });
 
   it("a node registered without a bond has no ledger until its first bond, then is active", async () => {
-    const { registry, harness, alice, bob } = await loadFixture(marketFixture);
-    await registry.write.register(
-      [bob.account.address, zeroAddress, 0n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""],
-      { account: alice.account },
-    );
+    const f = await loadFixture(marketFixture);
+    const { registry, harness, alice } = f;
+    await registerUnbonded(f);
     assert.deepEqual(await harness.read.nodeMoneyWords([3n, 1n]), [0n]);
     assert.equal((await registry.read.nodeForJob([3n])).active, false);
     await registry.write.pauseNode([3n], { account: alice.account }); // no ledger: nothing sent
@@ -181,7 +187,8 @@ describe("NodeRegistry: the job market's ledger", () => {
   });
 
   it("gives the market a copy of each signer: at the first bond, on every change, none for an owner key", async () => {
-    const { registry, harness, bob, alice, mallory } = await loadFixture(marketFixture);
+    const f = await loadFixture(marketFixture);
+    const { registry, harness, bob, alice, mallory } = f;
     assert.equal(await registry.read.signerOf([1n]), getAddress(bob.account.address));
     assert.equal(await registry.read.signerOf([9n]), zeroAddress);
     assert.equal(await harness.read.signerOf([1n]), getAddress(bob.account.address));
@@ -201,10 +208,7 @@ describe("NodeRegistry: the job market's ledger", () => {
     await registry.write.setSigner([2n, alice.account.address], { account: alice.account });
     assert.equal(await harness.read.signerOf([2n]), getAddress(alice.account.address));
     // A node registered without a bond has no account: its signer is sent when the account opens.
-    await registry.write.register(
-      [bob.account.address, zeroAddress, 0n, sampleCapabilities(), samplePrices(), SAMPLE_METADATA_HASH, ""],
-      { account: alice.account },
-    );
+    await registerUnbonded(f);
     await registry.write.setSigner([3n, mallory.account.address], { account: alice.account });
     assert.equal(await harness.read.signerOf([3n]), zeroAddress);
     await registry.write.bond([3n, MIN_BOND], { account: alice.account, value: MIN_BOND });
